@@ -1,0 +1,22 @@
+"""Permission-checked fetches for ideas. What a user may not see is a 404."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from ideas.models import Idea
+from portal.access import AnyUser, get_product_for_user
+
+
+def get_idea_for_user(user: AnyUser, product_slug: str, idea_id: int) -> Idea:
+    """An idea of a product the user may see; unconfirmed anonymous ideas are hidden."""
+    product = get_product_for_user(user, product_slug)
+    idea = (
+        Idea.objects.select_related("product", "category", "author")
+        .filter(product=product, pk=idea_id, confirmed_at__isnull=False)
+        .first()
+    )
+    if idea is None:
+        raise Http404("No such idea")
+    idea.product = product
+    return idea

@@ -1,0 +1,195 @@
+"""Fill an empty database with a believable demo portal (product slug ``demo``)."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ideas import demo_data
+from ideas.models import Category, Comment, Follow, Idea, Vote
+from ideas.services import idea_counters_rebuild
+from portal.models import Account, Product, Role, User
+from portal.services import account_set_domains
+
+STAFF = [
+    ("admin@example.com", "Ada Admin", Role.ADMIN),
+    ("pm@example.com", "Priya PM", Role.PM),
+    ("sales@example.com", "Sam Sales", Role.SALES),
+    ("customer@example.com", "Casey Customer", Role.CUSTOMER),
+]
+FIRST = [
+    "Alex",
+    "Blair",
+    "Chen",
+    "Dana",
+    "Eli",
+    "Farah",
+    "Gus",
+    "Hana",
+    "Ivan",
+    "Jo",
+    "Kai",
+    "Lena",
+    "Milo",
+    "Nia",
+    "Omar",
+    "Pia",
+    "Quinn",
+    "Ravi",
+]
+LAST = [
+    "Abbott",
+    "Baker",
+    "Cruz",
+    "Dietz",
+    "Evans",
+    "Fox",
+    "Garcia",
+    "Hale",
+    "Ito",
+    "Jensen",
+    "Khan",
+    "Lopez",
+    "Moreau",
+]
+
+
+class Command(BaseCommand):
+    help = "Fill an empty database with a demo product, accounts, users, ideas, votes."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--password", help="Password of every demo user (else generated).")
+        parser.add_argument(
+            "--skip-if-seeded",
+            action="store_true",
+            help="Exit quietly instead of refusing when the demo is already there.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Product.objects.filter(slug=demo_data.PRODUCT["slug"]).exists() or User.objects.exists():
+            if options["skip_if_seeded"]:
+                self.stdout.write("Demo data is already there; nothing to do.")
+                return
+            raise CommandError("The database is not empty: seed_demo only fills a new database.")
+        password = options["password"] or secrets.token_urlsafe(9)
+        with transaction.atomic():
+            self._seed(password)
+        self.stdout.write(self.style.SUCCESS("Demo portal ready at /p/demo/"))
+        for email, _, role in STAFF:
+            self.stdout.write(f"  {role.label:<16} {email}")
+        self.stdout.write(f"  password for all: {password}")
+
+    def _seed(self, password: str) -> None:
+        rng = random.Random(20261125)  # noqa: S311 - demo data, not security
+        now = timezone.now()
+        # One hash for every demo user: hashing is deliberately slow (about 0.3 s each).
+        hashed = make_password(password)
+
+        users: dict[str, User] = {}
+        for email, name, role in STAFF:
+            users[email] = User(
+                email=email,
+                name=name,
+                role=role,
+                password=hashed,
+                is_staff=role == Role.ADMIN,
+                is_superuser=role == Role.ADMIN,
+            )
+        for person in demo_data.CUSTOMERS:
+            users[person["email"]] = User(
+                email=person["email"], name=person["name"], password=hashed
+            )
+        User.objects.bulk_create(users.values())
+        users = {u.email: u for u in User.objects.all()}
+
+        product = Product.objects.create(
+            name=demo_data.PRODUCT["name"],
+            slug=demo_data.PRODUCT["slug"],
+            description=demo_data.PRODUCT["description"],
+        )
+        product.team.add(users["pm@example.com"], users["sales@example.com"])
+
+        domains: list[str] = []
+        for row in demo_data.ACCOUNTS:
+            account = Account.objects.create(
+                name=row["name"],
+                arr=Decimal(row["arr"]),
+                segment=row["segment"],
+                renewal_date=(now + timedelta(days=row["renewal_in_days"])).date(),
+                owner=users["sales@example.com"],
+            )
+            account_set_domains(account=account, domains=row["domains"])
+            domains.extend(row["domains"])
+
+        # Voters beyond the named customers, spread over the accounts' domains.
+        voters = [u for u in users.values() if u.role == Role.CUSTOMER]
+        extra = []
+        for n in range(70):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            domain = rng.choice([*domains, "gmail.example"])
+            extra.append(
+                User(
+                    email=f"{first}.{last}.{n}@{domain}".lower(),
+                    name=f"{first} {last}",
+                    password=hashed,
+                )
+            )
+        User.objects.bulk_create(extra)
+        for account in Account.objects.prefetch_related("domains"):
+            account_set_domains(account=account, domains=[d.domain for d in account.domains.all()])
+        users = {u.email: u for u in User.objects.select_related("account")}
+        voters = [u for u in users.values() if u.role == Role.CUSTOMER]
+
+        categories = {
+            name: Category.objects.create(product=product, name=name, slug=slugify(name))
+            for name in demo_data.CATEGORIES
+        }
+
+        idea_ids = []
+        for row in demo_data.IDEAS:
+            author = users[row["author"]]
+            created = now - timedelta(days=row["age_days"], hours=rng.randint(0, 23))
+            idea = Idea.objects.create(
+                product=product,
+                title=row["title"],
+                problem=row["problem"],
+                importance=row["importance"],
+                workaround=row["workaround"],
+                category=categories[row["category"]],
+                author=author,
+                author_email=author.email,
+                author_account=author.account,
+                status=row["status"],
+                confirmed_at=created,
+                created_at=created,
+            )
+            idea_ids.append(idea.pk)
+            others = [v for v in voters if v.pk != author.pk]
+            chosen = [author, *rng.sample(others, min(row["votes"], len(others)))]
+            age_seconds = max(int((now - created).total_seconds()), 60)
+            Vote.objects.bulk_create(
+                Vote(
+                    idea=idea,
+                    user=voter,
+                    created_at=created + timedelta(seconds=rng.randint(0, age_seconds)),
+                )
+                for voter in chosen
+            )
+            Follow.objects.bulk_create(Follow(idea=idea, user=voter) for voter in chosen)
+            for comment in row["comments"]:
+                Comment.objects.create(
+                    idea=idea,
+                    author=users[comment["author"]],
+                    body=comment["body"],
+                    created_at=now - timedelta(days=comment["age_days"], hours=rng.randint(0, 8)),
+                )
+        idea_counters_rebuild(idea_ids=idea_ids)

@@ -1,0 +1,244 @@
+"""Portal pages: the idea list, submitting, the idea page, votes, follows and comments."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ideas import selectors, services
+from ideas.access import get_idea_for_user
+from ideas.forms import CommentForm, IdeaForm
+from ideas.models import Idea, Importance, Status
+from portal.access import get_product_for_user
+from portal.models import User
+
+
+def _login_required_response(request: HttpRequest, next_url: str) -> HttpResponse:
+    """Send an anonymous visitor to sign in, also from an htmx request."""
+    if request.htmx:  # type: ignore[attr-defined]
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = f"{reverse('account_login')}?{urlencode({'next': next_url})}"
+        return response
+    return redirect_to_login(next_url)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+@require_GET
+def idea_list(request: HttpRequest, product_slug: str) -> HttpResponse:
+    product = get_product_for_user(request.user, product_slug)
+    sort_raw = request.GET.get("sort", "")
+    sort = selectors.Sort(sort_raw) if sort_raw in selectors.Sort else selectors.Sort.TOP
+    filters = selectors.IdeaFilters(
+        sort=sort,
+        status=request.GET.get("status", "")[:32],
+        category=request.GET.get("category", "")[:80],
+        q=request.GET.get("q", "")[:200].strip(),
+        after=request.GET.get("after", "")[:100],
+    )
+    page = selectors.idea_page(product=product, user=request.user, filters=filters)
+    base_query = {
+        k: v
+        for k, v in {
+            "sort": filters.sort.value,
+            "status": filters.status,
+            "category": filters.category,
+            "q": filters.q,
+        }.items()
+        if v
+    }
+    next_url = (
+        "?" + urlencode({**base_query, "after": page.next_cursor}) if page.next_cursor else ""
+    )
+    return render(
+        request,
+        "ideas/idea_list.html",
+        {
+            "product": product,
+            "page": page,
+            "filters": filters,
+            "sorts": [(s.value, s.value.capitalize()) for s in selectors.Sort],
+            "statuses": [(s.value, s.label) for s in Status if s is not Status.MERGED],
+            "next_url": next_url,
+            "first_url": "?" + urlencode(base_query) if filters.after else "",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def idea_new(request: HttpRequest, product_slug: str) -> HttpResponse:
+    product = get_product_for_user(request.user, product_slug)
+    user = request.user if isinstance(request.user, User) else None
+    if user is None and not product.allow_anonymous_ideas:
+        return _login_required_response(request, request.get_full_path())
+    form = IdeaForm(request.POST or None, product=product, anonymous=user is None)
+    similar: list[Idea] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = services.idea_submit(
+            product=product,
+            author=user,
+            title=data["title"],
+            problem=data["problem"],
+            importance=data["importance"],
+            workaround=data["workaround"],
+            category=data["category"],
+            author_email=data.get("email", ""),
+        )
+        if result.needs_confirmation:
+            return render(
+                request,
+                "ideas/idea_check_email.html",
+                {"product": product, "email": result.idea.author_email},
+            )
+        messages.success(request, "Thanks! Your idea is posted, and you are its first vote.")
+        return redirect("ideas:detail", product_slug=product.slug, idea_id=result.idea.pk)
+    if request.method == "POST":
+        similar = selectors.similar_ideas(product=product, text=request.POST.get("title", ""))
+    return render(
+        request,
+        "ideas/idea_form.html",
+        {
+            "product": product,
+            "form": form,
+            "similar": similar,
+            "voted_ids": selectors.voted_idea_ids(
+                user=request.user, idea_ids=[i.pk for i in similar]
+            ),
+        },
+    )
+
+
+@require_GET
+def idea_similar(request: HttpRequest, product_slug: str) -> HttpResponse:
+    """Ideas like the title being typed (htmx partial of the submit page)."""
+    product = get_product_for_user(request.user, product_slug)
+    text = request.GET.get("title", "")[:200]
+    similar = selectors.similar_ideas(product=product, text=text)
+    return render(
+        request,
+        "ideas/idea_form.html#similar",
+        {
+            "product": product,
+            "similar": similar,
+            "voted_ids": selectors.voted_idea_ids(
+                user=request.user, idea_ids=[i.pk for i in similar]
+            ),
+        },
+    )
+
+
+@require_GET
+def idea_confirm(request: HttpRequest, product_slug: str, token: str) -> HttpResponse:
+    product = get_product_for_user(request.user, product_slug)
+    try:
+        idea = services.idea_confirm(token=token)
+    except signing.SignatureExpired:
+        return render(
+            request,
+            "ideas/idea_confirm_failed.html",
+            {"product": product, "expired": True},
+            status=400,
+        )
+    except (signing.BadSignature, Idea.DoesNotExist, KeyError, TypeError):
+        return render(
+            request,
+            "ideas/idea_confirm_failed.html",
+            {"product": product, "expired": False},
+            status=400,
+        )
+    if idea.product_id != product.pk:
+        return redirect("ideas:list", product_slug=product.slug)
+    messages.success(request, "Thanks for confirming! Your idea is now on the portal.")
+    return redirect("ideas:detail", product_slug=product.slug, idea_id=idea.pk)
+
+
+def _detail_context(
+    request: HttpRequest, idea: Idea, comment_form: CommentForm
+) -> dict[str, object]:
+    user = request.user if isinstance(request.user, User) else None
+    return {
+        "product": idea.product,
+        "idea": idea,
+        "comments": selectors.idea_comments(idea=idea, user=request.user),
+        "voted": selectors.user_votes_for(idea=idea, user=request.user),
+        "following": bool(user and idea.follows.filter(user=user).exists()),
+        "comment_form": comment_form,
+        "importance_label": Importance(idea.importance).label,
+    }
+
+
+@require_GET
+def idea_detail(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
+    idea = get_idea_for_user(request.user, product_slug, idea_id)
+    return render(request, "ideas/idea_detail.html", _detail_context(request, idea, CommentForm()))
+
+
+@require_POST
+def idea_vote(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
+    idea = get_idea_for_user(request.user, product_slug, idea_id)
+    detail_url = reverse("ideas:detail", args=[idea.product.slug, idea.pk])
+    if not isinstance(request.user, User):
+        return _login_required_response(request, _safe_next(request, detail_url))
+    if request.POST.get("action") == "unvote":
+        services.vote_withdraw(idea=idea, user=request.user)
+        voted = False
+    else:
+        services.vote_cast(idea=idea, user=request.user)
+        voted = True
+    if request.htmx:  # type: ignore[attr-defined]
+        idea.refresh_from_db(fields=["vote_count"])
+        return render(
+            request,
+            "components/vote_button.html",
+            {"idea": idea, "product": idea.product, "voted": voted, "next": detail_url},
+        )
+    return redirect(_safe_next(request, detail_url))
+
+
+@require_POST
+def idea_follow(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
+    idea = get_idea_for_user(request.user, product_slug, idea_id)
+    detail_url = reverse("ideas:detail", args=[idea.product.slug, idea.pk])
+    if not isinstance(request.user, User):
+        return _login_required_response(request, detail_url)
+    following = services.follow_set(
+        idea=idea, user=request.user, following=request.POST.get("action") != "unfollow"
+    )
+    messages.success(
+        request,
+        "You will get an email when this idea changes."
+        if following
+        else "You no longer follow this idea.",
+    )
+    return redirect(detail_url)
+
+
+@require_POST
+def idea_comment(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
+    idea = get_idea_for_user(request.user, product_slug, idea_id)
+    detail_url = reverse("ideas:detail", args=[idea.product.slug, idea.pk])
+    if not isinstance(request.user, User):
+        return _login_required_response(request, detail_url)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "ideas/idea_detail.html", _detail_context(request, idea, form), status=400
+        )
+    comment = services.comment_add(idea=idea, author=request.user, body=form.cleaned_data["body"])
+    return redirect(f"{detail_url}#comment-{comment.pk}")

@@ -1,0 +1,55 @@
+"""Permission-checked fetches for portal objects. What a user may not see is a 404."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from portal.models import Product, Role, User, Visibility, email_domain
+
+AnyUser = User | AnonymousUser
+
+
+def can_view_product(user: AnyUser, product: Product) -> bool:
+    if product.visibility == Visibility.PUBLIC:
+        return True
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if user.role == Role.ADMIN or user.is_superuser:
+        return True
+    if email_domain(user.email) in product.allowed_domains:
+        return True
+    return product.team.filter(pk=user.pk).exists()
+
+
+def is_product_pm(user: AnyUser, product: Product) -> bool:
+    """PMs on the product's team, and admins, manage the product's ideas."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if user.role == Role.ADMIN or user.is_superuser:
+        return True
+    return user.role == Role.PM and product.team.filter(pk=user.pk).exists()
+
+
+def get_product_for_user(user: AnyUser, slug: str) -> Product:
+    product = Product.objects.filter(slug=slug).first()
+    if product is None or not can_view_product(user, product):
+        raise Http404("No such product")
+    return product
+
+
+def products_for_user(user: AnyUser) -> QuerySet[Product]:
+    """The products whose portals the user may see, in name order."""
+    public = Q(visibility=Visibility.PUBLIC)
+    if not isinstance(user, User) or not user.is_active:
+        return Product.objects.filter(public)
+    if user.role == Role.ADMIN or user.is_superuser:
+        return Product.objects.all()
+    domain = email_domain(user.email)
+    candidates = Product.objects.filter(
+        public | Q(team=user) | Q(allowed_email_domains__icontains=domain)
+    ).distinct()
+    # The icontains pre-filter is loose ("ample.com" matches "example.com"): confirm exactly.
+    allowed = [p.pk for p in candidates if can_view_product(user, p)]
+    return Product.objects.filter(pk__in=allowed)

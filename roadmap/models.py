@@ -1,0 +1,1 @@
+"""Roadmap items, horizons, releases and reviews arrive with the roadmap capability."""

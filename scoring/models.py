@@ -1,0 +1,1 @@
+"""Goals, scorecards, ratings and stored scores arrive with the scoring capability."""
