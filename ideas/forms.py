@@ -49,7 +49,10 @@ class IdeaForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     category = forms.ModelChoiceField(
-        label="Category (optional)", queryset=Category.objects.none(), required=False
+        label="Category (optional)",
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="No category",
     )
     email = forms.EmailField(
         label="Your email address",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from ideas.models import Comment, Idea, Vote
@@ -26,5 +27,6 @@ def test_seed_demo_fills_a_believable_portal_once() -> None:
     for idea in Idea.objects.all():
         assert idea.vote_count == Vote.objects.filter(idea=idea).count()
     assert User.objects.filter(email="pm@example.com", products=product).exists()
+    assert EmailAddress.objects.filter(email="customer@example.com", verified=True).exists()
     with pytest.raises(CommandError, match="not empty"):
         call_command("seed_demo")
