@@ -150,8 +150,7 @@ class Command(BaseCommand):
         users = {u.email: u for u in User.objects.select_related("account")}
         # Demo addresses count as confirmed, so the demo logins work at once.
         EmailAddress.objects.bulk_create(
-            EmailAddress(user=u, email=u.email, verified=True, primary=True)
-            for u in users.values()
+            EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users.values()
         )
         voters = [u for u in users.values() if u.role == Role.CUSTOMER]
 
