@@ -1223,3 +1223,113 @@ IDEAS: list[dict[str, Any]] = [
         "comments": [],
     },
 ]
+
+# What sales and support heard on calls, recorded for accounts (proxy votes).
+PROXY_VOTES: list[dict[str, Any]] = [
+    {
+        "idea": "SAML single sign-on with Okta",
+        "account": "Halcyon Bank",
+        "importance": "deal_blocker",
+        "source": "deal",
+        "opportunity_value": 90000,
+        "close_in_days": 40,
+        "note": "Security review will not sign off on the expansion without SSO. "
+        "“No SAML, no rollout to the other 400 seats.”",
+    },
+    {
+        "idea": "Audit log of who changed what",
+        "account": "Halcyon Bank",
+        "importance": "critical",
+        "source": "meeting",
+        "note": "Needed for their internal audit in Q2.",
+    },
+    {
+        "idea": "Audit log of who changed what",
+        "account": "Bluefin Health",
+        "importance": "critical",
+        "source": "call",
+        "note": "“HIPAA auditors ask us who edited patient-facing project plans.”",
+    },
+    {
+        "idea": "SCIM user provisioning and deprovisioning",
+        "account": "Bluefin Health",
+        "importance": "important",
+        "source": "ticket",
+        "note": "IT offboards 30 people a month by hand.",
+    },
+    {
+        "idea": "Two-way sync with Jira issues",
+        "account": "Orbital Robotics",
+        "importance": "deal_blocker",
+        "source": "deal",
+        "opportunity_value": 60000,
+        "close_in_days": 25,
+        "note": "Engineering lives in Jira; ops wants Relay. Without sync they stay on "
+        "spreadsheets.",
+    },
+    {
+        "idea": "Two-way sync with Jira issues",
+        "account": "Northwind Logistics",
+        "importance": "important",
+        "source": "call",
+        "note": "Would let their dev team drop the double entry.",
+    },
+    {
+        "idea": "Gantt / timeline view",
+        "account": "Quillpoint Legal",
+        "importance": "critical",
+        "source": "meeting",
+        "note": "“Our partners plan cases in weeks, not in columns.”",
+    },
+    {
+        "idea": "Export reports to Excel",
+        "account": "Tidewater Analytics",
+        "importance": "important",
+        "source": "email",
+        "note": "Finance rebuilds every report in Excel each month.",
+    },
+    {
+        "idea": "Custom fields on tasks",
+        "account": "Northwind Logistics",
+        "importance": "critical",
+        "source": "call",
+        "opportunity_value": 35000,
+        "close_in_days": 60,
+        "note": "They want a shipment ID field on every task before adding the warehouse team.",
+    },
+    {
+        "idea": "Offline mode for the mobile app",
+        "account": "Northwind Logistics",
+        "importance": "important",
+        "source": "ticket",
+        "note": "Drivers lose signal in the yards.",
+    },
+    {
+        "idea": "Microsoft Teams app with notifications and tabs",
+        "account": "Pinecrest Schools",
+        "importance": "important",
+        "source": "call",
+        "note": "The district standardised on Teams last year.",
+    },
+    {
+        "idea": "Recurring tasks",
+        "account": "Saltmarsh Coffee Co.",
+        "importance": "nice_to_have",
+        "source": "ticket",
+        "note": "Weekly roaster cleaning checklist.",
+    },
+    {
+        "idea": "Raise API rate limits for enterprise plans",
+        "account": "Tidewater Analytics",
+        "importance": "critical",
+        "source": "ticket",
+        "note": "Their nightly sync hits the limit at 2am and fails halfway.",
+    },
+    {
+        "idea": "Boards with 2,000+ tasks take 10 seconds to load",
+        "account": "Lantern Media",
+        "importance": "critical",
+        "source": "call",
+        "note": "“The newsroom board is unusable at 9am.”",
+    },
+]

@@ -7,8 +7,8 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from ideas.models import Category, Importance
-from portal.models import Product
+from ideas.models import CUSTOMER_IMPORTANCE, Category, Importance, Source
+from portal.models import Account, Product, User
 
 TITLE_MIN, TITLE_MAX = 5, 140
 PROBLEM_MAX = 10_000
@@ -39,7 +39,7 @@ class IdeaForm(forms.Form):
     )
     importance = forms.ChoiceField(
         label="How important is this to you?",
-        choices=Importance.choices,
+        choices=CUSTOMER_IMPORTANCE,
         initial=Importance.IMPORTANT,
     )
     workaround = forms.CharField(
@@ -97,3 +97,95 @@ class CommentForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class AccountField(forms.CharField):
+    """An account typed by name or by one of its email domains."""
+
+    def clean(self, value: Any) -> Account | None:
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        domain = text.lstrip("@").lower()
+        by_domain = Account.objects.filter(domains__domain=domain).first()
+        if by_domain is not None:
+            return by_domain
+        by_name = list(Account.objects.filter(name__iexact=text)[:2])
+        if len(by_name) == 1:
+            return by_name[0]
+        if len(by_name) > 1:
+            raise forms.ValidationError(
+                f"Several accounts are called “{text}”: type one of its email domains instead."
+            )
+        raise forms.ValidationError(
+            f"No account is called “{text}” or uses that domain. "
+            "Pick one from the suggestions, or ask an admin to add the account."
+        )
+
+
+class ProxyVoteForm(forms.Form):
+    account = AccountField(
+        label="Account",
+        max_length=200,
+        help_text="Type the account's name or email domain.",
+        error_messages={"required": "Which account wants this?"},
+    )
+    importance = forms.ChoiceField(label="How important is it to them?", choices=Importance.choices)
+    source = forms.ChoiceField(label="Where did you hear it?", choices=Source.choices)
+    note = forms.CharField(
+        label="Note or the customer's own words (optional)",
+        required=False,
+        max_length=PROBLEM_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    opportunity_value = forms.DecimalField(
+        label="Opportunity value (optional)",
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text="For a prospect or an expansion deal this would help win.",
+        error_messages={"min_value": "The value cannot be negative."},
+    )
+    expected_close_date = forms.DateField(
+        label="Expected close date (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    contact_name = forms.CharField(label="Contact name (optional)", required=False, max_length=150)
+    contact_email = forms.EmailField(
+        label="Contact email (optional)",
+        required=False,
+        help_text="If they have a login, they will see this among their votes.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].widget.attrs.update(
+            {"list": "account-options", "autocomplete": "off"}
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        account: Account | None = data.get("account")
+        email = (data.get("contact_email") or "").lower()
+        data["contact"] = None
+        if account is not None and email:
+            contact = User.objects.filter(email__iexact=email).first()
+            if contact is not None and contact.account_id == account.pk:
+                data["contact"] = contact
+            elif contact is not None:
+                self.add_error("contact_email", f"{email} is not a user of {account.name}.")
+        return data
+
+
+class VoteImportanceForm(forms.Form):
+    importance = forms.ChoiceField(
+        label="How important is this to you?",
+        choices=[("", "Not said"), *CUSTOMER_IMPORTANCE],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -23,6 +25,19 @@ class Importance(models.TextChoices):
     NICE_TO_HAVE = "nice_to_have", "Nice to have"
     IMPORTANT = "important", "Important"
     CRITICAL = "critical", "Critical"
+    DEAL_BLOCKER = "deal_blocker", "Deal blocker"
+
+
+# What a customer may say of their own need; "deal blocker" is for sales to record.
+CUSTOMER_IMPORTANCE = [c for c in Importance.choices if c[0] != Importance.DEAL_BLOCKER]
+
+
+class Source(models.TextChoices):
+    CALL = "call", "Call"
+    TICKET = "ticket", "Support ticket"
+    EMAIL = "email", "Email"
+    DEAL = "deal", "Deal"
+    MEETING = "meeting", "Meeting"
 
 
 class Category(models.Model):
@@ -81,6 +96,21 @@ class Idea(models.Model):
     )
     vote_count = models.PositiveIntegerField(default=0, editable=False)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Demand, kept current by ideas.services.idea_demand_refresh (never counted on views).
+    account_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Distinct accounts that asked: voters' and proxy."
+    )
+    revenue_at_stake = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        default=0,
+        editable=False,
+        help_text="ARR of the accounts that asked plus open opportunity value, each once.",
+    )
+    demand_nice_to_have = models.PositiveIntegerField(default=0, editable=False)
+    demand_important = models.PositiveIntegerField(default=0, editable=False)
+    demand_critical = models.PositiveIntegerField(default=0, editable=False)
+    demand_deal_blocker = models.PositiveIntegerField(default=0, editable=False)
     # ln of the sum of exp((t - epoch) / tau) over votes: orders ideas by recent demand.
     trending_score = models.FloatField(default=0.0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -108,6 +138,12 @@ class Vote(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
     )
+    importance = models.CharField(
+        max_length=16,
+        choices=CUSTOMER_IMPORTANCE,
+        blank=True,
+        help_text="How important the voter said it is to them (optional).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -119,6 +155,98 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} -> {self.idea_id}"
+
+
+class ProxyVote(models.Model):
+    """Sales or support recording that an account wants an idea: evidence, not an order.
+
+    One per account per idea; recording again updates it, and every version is kept as a
+    ``ProxyVoteRevision``."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="proxy_votes")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="proxy_votes")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="recorded_proxy_votes",
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contact_proxy_votes",
+        help_text="The account's user who asked, when they have a login.",
+    )
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_email = models.EmailField(blank=True)
+    importance = models.CharField(max_length=16, choices=Importance.choices)
+    opportunity_value = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Value of the prospect or expansion deal this helps win.",
+    )
+    expected_close_date = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    note = models.TextField(blank=True, help_text="A note or the customer's own words.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idea", "account"], name="proxy_vote_one_per_account_per_idea"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opportunity_value__gte=0)
+                | models.Q(opportunity_value__isnull=True),
+                name="proxy_vote_opportunity_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "idea"], name="proxy_vote_account_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.account} wants {self.idea_id}"
+
+    def opportunity_is_open(self, today: date) -> bool:
+        return self.opportunity_value is not None and (
+            self.expected_close_date is None or self.expected_close_date >= today
+        )
+
+
+class ProxyVoteRevision(models.Model):
+    """One version of a proxy vote, kept when it is recorded, updated or withdrawn."""
+
+    class Action(models.TextChoices):
+        RECORDED = "recorded", "Recorded"
+        UPDATED = "updated", "Updated"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="proxy_vote_history")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    importance = models.CharField(max_length=16, choices=Importance.choices)
+    opportunity_value = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    expected_close_date = models.DateField(null=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    note = models.TextField(blank=True)
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_email = models.EmailField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["idea", "account", "-at"], name="proxy_rev_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.account_id} on {self.idea_id}"
 
 
 class Comment(models.Model):

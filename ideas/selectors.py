@@ -8,11 +8,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from ideas.models import Category, Comment, Idea, Status, Vote
-from portal.access import AnyUser
-from portal.models import Product, User
+from ideas.models import Category, Comment, Idea, Importance, ProxyVote, Status, Vote
+from portal.access import AnyUser, products_for_user
+from portal.models import Account, Product, User
 
 PAGE_SIZE = 20
 SIMILAR_LIMIT = 5
@@ -190,5 +190,188 @@ def idea_comments(*, idea: Idea, user: AnyUser) -> list[Comment]:
     return list(qs)
 
 
-def user_votes_for(*, idea: Idea, user: AnyUser) -> bool:
-    return isinstance(user, User) and Vote.objects.filter(idea=idea, user=user).exists()
+def user_vote(*, idea: Idea, user: AnyUser) -> Vote | None:
+    if not isinstance(user, User):
+        return None
+    return Vote.objects.filter(idea=idea, user=user).first()
+
+
+# --- Demand and sales ------------------------------------------------------------------
+
+
+@dataclass
+class AccountDemand:
+    """One account that asked for an idea, as sales and PMs see it."""
+
+    account: Account
+    proxy: ProxyVote | None = None
+    voters: int = 0
+
+
+@dataclass
+class IdeaDemand:
+    accounts: list[AccountDemand]
+    deal_blockers: list[AccountDemand]
+    by_importance: list[tuple[str, int]]
+
+
+def idea_demand(*, idea: Idea) -> IdeaDemand:
+    """The accounts behind an idea's stored demand figures. Two queries whatever the size:
+    proxy votes (with account, recorder, contact), and the voters' accounts."""
+    proxies = list(
+        ProxyVote.objects.filter(idea=idea)
+        .select_related("account", "recorded_by", "contact")
+        .order_by("-account__arr", "account__name")
+    )
+    rows = {p.account_id: AccountDemand(account=p.account, proxy=p) for p in proxies}
+    for account in (
+        Account.objects.filter(users__votes__idea=idea)
+        .annotate(voters=Count("users", distinct=True))
+        .order_by("-arr", "name")
+    ):
+        row = rows.setdefault(account.pk, AccountDemand(account=account))
+        row.voters = account.voters
+    accounts = sorted(rows.values(), key=lambda r: (-r.account.arr, r.account.name))
+    return IdeaDemand(
+        accounts=accounts,
+        deal_blockers=[
+            r for r in accounts if r.proxy and r.proxy.importance == Importance.DEAL_BLOCKER
+        ],
+        by_importance=[
+            (Importance.DEAL_BLOCKER.label, idea.demand_deal_blocker),
+            (Importance.CRITICAL.label, idea.demand_critical),
+            (Importance.IMPORTANT.label, idea.demand_important),
+            (Importance.NICE_TO_HAVE.label, idea.demand_nice_to_have),
+        ],
+    )
+
+
+@dataclass
+class AccountRequest:
+    """An idea an account asked for: by a proxy vote, by its users' votes, or both."""
+
+    idea: Idea
+    proxy: ProxyVote | None = None
+    voters: int = 0
+    importance: str = ""
+
+    @property
+    def importance_rank(self) -> int:
+        return IMPORTANCE_RANK.get(self.importance, 0)
+
+
+IMPORTANCE_RANK = {
+    "": 0,
+    Importance.NICE_TO_HAVE: 1,
+    Importance.IMPORTANT: 2,
+    Importance.CRITICAL: 3,
+    Importance.DEAL_BLOCKER: 4,
+}
+
+
+@dataclass
+class AccountRequests:
+    account: Account
+    requests: list[AccountRequest]
+
+
+REQUEST_SORTS = {
+    "importance": lambda r: (-r.importance_rank, -r.idea.vote_count),
+    "votes": lambda r: (-r.idea.vote_count, r.idea.title),
+    "revenue": lambda r: (-r.idea.revenue_at_stake, r.idea.title),
+    "status": lambda r: (r.idea.status, r.idea.title),
+    "title": lambda r: r.idea.title.lower(),
+}
+
+
+def account_requests(
+    *,
+    user: User,
+    accounts: list[Account],
+    importance: str = "",
+    status: str = "",
+    sort: str = "importance",
+) -> list[AccountRequests]:
+    """Every idea each account asked for, in products the user may see. Three queries
+    whatever the number of accounts and ideas: products, proxy votes, users' votes,
+    and the ideas those votes are for."""
+    visible = [p.pk for p in products_for_user(user)]
+    account_ids = [a.pk for a in accounts]
+    ideas = Idea.objects.filter(product_id__in=visible).exclude(status=Status.MERGED)
+    by_account: dict[int, dict[int, AccountRequest]] = {a.pk: {} for a in accounts}
+    for proxy in ProxyVote.objects.filter(
+        account_id__in=account_ids, idea__in=ideas
+    ).select_related("idea", "idea__product"):
+        by_account[proxy.account_id][proxy.idea_id] = AccountRequest(
+            idea=proxy.idea, proxy=proxy, importance=proxy.importance
+        )
+    votes = list(
+        Vote.objects.filter(user__account_id__in=account_ids, idea__in=ideas).values_list(
+            "user__account_id", "importance", "idea_id"
+        )
+    )
+    idea_rows = {
+        i.pk: i
+        for i in Idea.objects.filter(pk__in={idea_id for _, _, idea_id in votes}).select_related(
+            "product"
+        )
+    }
+    for account_id, vote_importance, idea_id in votes:
+        request = by_account[account_id].setdefault(
+            idea_id, AccountRequest(idea=idea_rows[idea_id])
+        )
+        request.voters += 1
+        if IMPORTANCE_RANK.get(vote_importance, 0) > request.importance_rank:
+            request.importance = vote_importance
+    key = REQUEST_SORTS.get(sort, REQUEST_SORTS["importance"])
+    result = []
+    for account in accounts:
+        requests = [
+            r
+            for r in by_account[account.pk].values()
+            if (not importance or r.importance == importance)
+            and (not status or r.idea.status == status)
+        ]
+        result.append(AccountRequests(account=account, requests=sorted(requests, key=key)))
+    return result
+
+
+def accounts_owned_by(*, user: User) -> list[Account]:
+    return list(Account.objects.filter(owner=user).prefetch_related("domains").order_by("name"))
+
+
+def account_search(*, text: str, limit: int = 10) -> list[Account]:
+    text = text.strip().lstrip("@")
+    if len(text) < 2:
+        return []
+    return list(
+        Account.objects.filter(Q(name__icontains=text) | Q(domains__domain__istartswith=text))
+        .distinct()
+        .order_by("name")[:limit]
+    )
+
+
+def ideas_for_quick_record(*, user: User, text: str) -> list[Idea]:
+    """Ideas across the products the user may see that match what a call was about."""
+    words = _words(text)
+    if not words:
+        return []
+    visible = [p.pk for p in products_for_user(user)]
+    qs = Idea.objects.listed().filter(product_id__in=visible).select_related("product")
+    return list(_search(qs, text).order_by("-vote_count", "-pk")[:15])
+
+
+def votes_of_user(*, product: Product, user: User) -> tuple[list[Vote], list[ProxyVote]]:
+    """A customer's own votes on the product, and proxy votes naming them as contact."""
+    votes = list(
+        Vote.objects.filter(user=user, idea__product=product, idea__confirmed_at__isnull=False)
+        .exclude(idea__status=Status.MERGED)
+        .select_related("idea")
+        .order_by("-created_at")
+    )
+    proxies = list(
+        ProxyVote.objects.filter(contact=user, idea__product=product)
+        .select_related("idea", "account", "recorded_by")
+        .order_by("-updated_at")
+    )
+    return votes, proxies

@@ -12,6 +12,22 @@ def deliver_email(email_id: int) -> bool:
     return services.outbox_deliver(email_id=email_id)
 
 
+@shared_task(name="ideas.tasks.refresh_account_demand", ignore_result=True)
+def refresh_account_demand(account_ids: list[int], user_ids: list[int]) -> int:
+    """Recompute the demand of every idea these accounts or users asked for."""
+    idea_ids = services.ideas_asked_by(account_ids=account_ids, user_ids=user_ids)
+    services.idea_demand_refresh(idea_ids=sorted(idea_ids))
+    return len(idea_ids)
+
+
+@shared_task(name="ideas.tasks.refresh_expired_opportunities", ignore_result=True)
+def refresh_expired_opportunities() -> int:
+    """Daily: an opportunity whose close date passed no longer counts as revenue at stake."""
+    idea_ids = services.ideas_with_opportunities_closed_since(days=2)
+    services.idea_demand_refresh(idea_ids=idea_ids)
+    return len(idea_ids)
+
+
 @shared_task(name="ideas.tasks.sweep_outbox", ignore_result=True)
 def sweep_outbox() -> int:
     """Send what is still pending (its task was lost, or Redis was away)."""

@@ -13,4 +13,11 @@ urlpatterns = [
     path("ideas/<int:idea_id>/vote/", views.idea_vote, name="vote"),
     path("ideas/<int:idea_id>/follow/", views.idea_follow, name="follow"),
     path("ideas/<int:idea_id>/comments/", views.idea_comment, name="comment"),
+    path("ideas/<int:idea_id>/proxy-votes/", views.idea_proxy_vote, name="proxy_vote"),
+    path(
+        "ideas/<int:idea_id>/proxy-votes/<int:proxy_id>/withdraw/",
+        views.proxy_vote_withdraw,
+        name="proxy_vote_withdraw",
+    ),
+    path("my-votes/", views.my_votes, name="my_votes"),
 ]

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ideas import selectors, services
 from ideas.access import get_idea_for_user
-from ideas.forms import CommentForm, IdeaForm
-from ideas.models import Idea, Importance, Status
-from portal.access import get_product_for_user
-from portal.models import User
+from ideas.forms import CommentForm, IdeaForm, ProxyVoteForm, VoteImportanceForm
+from ideas.models import Idea, Importance, ProxyVote, Status
+from portal.access import get_product_for_user, require_team_member
+from portal.models import Account, User
 
 
 def _login_required_response(request: HttpRequest, next_url: str) -> HttpResponse:
@@ -86,7 +86,16 @@ def idea_new(request: HttpRequest, product_slug: str) -> HttpResponse:
     user = request.user if isinstance(request.user, User) else None
     if user is None and not product.allow_anonymous_ideas:
         return _login_required_response(request, request.get_full_path())
-    form = IdeaForm(request.POST or None, product=product, anonymous=user is None)
+    # Sales starting an idea for an account after a call: it is recorded for them next.
+    for_account = ""
+    if user is not None and user.is_team_member and request.GET.get("account", "").isdigit():
+        for_account = request.GET["account"]
+    form = IdeaForm(
+        request.POST or None,
+        product=product,
+        anonymous=user is None,
+        initial={"title": request.GET.get("title", "")[:140]},
+    )
     similar: list[Idea] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -106,6 +115,10 @@ def idea_new(request: HttpRequest, product_slug: str) -> HttpResponse:
                 "ideas/idea_check_email.html",
                 {"product": product, "email": result.idea.author_email},
             )
+        if for_account:
+            messages.success(request, "Idea posted. Now record what the account needs.")
+            proxy_url = reverse("ideas:proxy_vote", args=[product.slug, result.idea.pk])
+            return redirect(f"{proxy_url}?account={for_account}")
         messages.success(request, "Thanks! Your idea is posted, and you are its first vote.")
         return redirect("ideas:detail", product_slug=product.slug, idea_id=result.idea.pk)
     if request.method == "POST":
@@ -172,14 +185,21 @@ def _detail_context(
     request: HttpRequest, idea: Idea, comment_form: CommentForm
 ) -> dict[str, object]:
     user = request.user if isinstance(request.user, User) else None
+    vote = selectors.user_vote(idea=idea, user=request.user)
+    is_team = bool(user and user.is_team_member)
     return {
         "product": idea.product,
         "idea": idea,
         "comments": selectors.idea_comments(idea=idea, user=request.user),
-        "voted": selectors.user_votes_for(idea=idea, user=request.user),
+        "voted": vote is not None,
+        "vote_importance_form": VoteImportanceForm(
+            initial={"importance": vote.importance if vote else ""}
+        ),
         "following": bool(user and idea.follows.filter(user=user).exists()),
         "comment_form": comment_form,
         "importance_label": Importance(idea.importance).label,
+        "demand": selectors.idea_demand(idea=idea) if is_team else None,
+        "is_team": is_team,
     }
 
 
@@ -199,8 +219,12 @@ def idea_vote(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResp
         services.vote_withdraw(idea=idea, user=request.user)
         voted = False
     else:
-        services.vote_cast(idea=idea, user=request.user)
+        form = VoteImportanceForm(request.POST)
+        importance = form.cleaned_data["importance"] if form.is_valid() else ""
+        services.vote_cast(idea=idea, user=request.user, importance=importance)
         voted = True
+        if importance:
+            messages.success(request, "Thanks, we noted how important this is to you.")
     if request.htmx:  # type: ignore[attr-defined]
         idea.refresh_from_db(fields=["vote_count"])
         return render(
@@ -242,3 +266,80 @@ def idea_comment(request: HttpRequest, product_slug: str, idea_id: int) -> HttpR
         )
     comment = services.comment_add(idea=idea, author=request.user, body=form.cleaned_data["body"])
     return redirect(f"{detail_url}#comment-{comment.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def idea_proxy_vote(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
+    """Sales and support record that an account wants this idea."""
+    user = require_team_member(request.user)
+    idea = get_idea_for_user(user, product_slug, idea_id)
+    initial: dict[str, object] = {}
+    if account_id := request.GET.get("account", ""):
+        account = Account.objects.filter(pk=account_id).first() if account_id.isdigit() else None
+        if account is not None:
+            initial["account"] = account.name
+            existing = ProxyVote.objects.filter(idea=idea, account=account).first()
+            if existing is not None:
+                initial |= {
+                    "importance": existing.importance,
+                    "source": existing.source,
+                    "note": existing.note,
+                    "opportunity_value": existing.opportunity_value,
+                    "expected_close_date": existing.expected_close_date,
+                    "contact_name": existing.contact_name,
+                    "contact_email": existing.contact_email,
+                }
+    form = ProxyVoteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        proxy = services.proxy_vote_record(
+            idea=idea,
+            account=data["account"],
+            recorded_by=user,
+            importance=data["importance"],
+            source=data["source"],
+            note=data["note"],
+            opportunity_value=data["opportunity_value"],
+            expected_close_date=data["expected_close_date"],
+            contact=data["contact"],
+            contact_name=data["contact_name"],
+            contact_email=data["contact_email"],
+        )
+        messages.success(request, f"Recorded: {proxy.account.name} wants this idea.")
+        return redirect("ideas:detail", product_slug=idea.product.slug, idea_id=idea.pk)
+    return render(
+        request,
+        "ideas/proxy_vote_form.html",
+        {"product": idea.product, "idea": idea, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def proxy_vote_withdraw(
+    request: HttpRequest, product_slug: str, idea_id: int, proxy_id: int
+) -> HttpResponse:
+    """The team, or the customer named as contact, withdraws a proxy vote."""
+    idea = get_idea_for_user(request.user, product_slug, idea_id)
+    if not isinstance(request.user, User):
+        return _login_required_response(request, request.get_full_path())
+    proxy = ProxyVote.objects.filter(pk=proxy_id, idea=idea).select_related("account").first()
+    if proxy is None or not (request.user.is_team_member or proxy.contact_id == request.user.pk):
+        raise Http404("No such proxy vote")
+    services.proxy_vote_withdraw(proxy_vote=proxy, by=request.user)
+    messages.success(request, f"Withdrawn: {proxy.account.name} no longer counts as asking.")
+    return redirect(_safe_next(request, reverse("ideas:detail", args=[idea.product.slug, idea.pk])))
+
+
+@require_GET
+def my_votes(request: HttpRequest, product_slug: str) -> HttpResponse:
+    """The ideas a customer voted for, and those sales recorded with them as the contact."""
+    product = get_product_for_user(request.user, product_slug)
+    if not isinstance(request.user, User):
+        return _login_required_response(request, request.get_full_path())
+    votes, proxies = selectors.votes_of_user(product=product, user=request.user)
+    return render(
+        request,
+        "ideas/my_votes.html",
+        {"product": product, "votes": votes, "proxies": proxies},
+    )

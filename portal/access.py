@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from portal.models import Product, Role, User, Visibility, email_domain
+from portal.models import Account, Product, Role, User, Visibility, email_domain
 
 AnyUser = User | AnonymousUser
 
@@ -53,3 +53,20 @@ def products_for_user(user: AnyUser) -> QuerySet[Product]:
     # The icontains pre-filter is loose ("ample.com" matches "example.com"): confirm exactly.
     allowed = [p.pk for p in candidates if can_view_product(user, p)]
     return Product.objects.filter(pk__in=allowed)
+
+
+def get_account_for_user(user: AnyUser, account_id: int) -> Account:
+    """Accounts are internal: sales, support, PMs and admins see them; others get 404."""
+    if not isinstance(user, User) or not user.is_active or not user.is_team_member:
+        raise Http404("No such account")
+    account = Account.objects.select_related("owner").filter(pk=account_id).first()
+    if account is None:
+        raise Http404("No such account")
+    return account
+
+
+def require_team_member(user: AnyUser) -> User:
+    """The signed-in sales, support, PM or admin user; 404 for everyone else."""
+    if not isinstance(user, User) or not user.is_active or not user.is_team_member:
+        raise Http404("Not found")
+    return user

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from portal.models import Account, AccountDomain, Product, User
-from portal.services import account_set_domains
+from portal.services import account_changed, account_set_domains
 
 
 @admin.register(User)
@@ -80,6 +80,8 @@ class AccountAdmin(admin.ModelAdmin[Account]):
         super().save_model(request, obj, form, change)
         domains = form.cleaned_data.get("email_domains", "")
         account_set_domains(account=obj, domains=domains.replace(",", " ").split())
+        if change and "arr" in form.changed_data:
+            account_changed(account=obj)
 
 
 @admin.register(AccountDomain)

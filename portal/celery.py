@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -38,6 +39,10 @@ app.conf.update(
         "outbox-sweep": {
             "task": "ideas.tasks.sweep_outbox",
             "schedule": 60.0,
+        },
+        "refresh-expired-opportunities": {
+            "task": "ideas.tasks.refresh_expired_opportunities",
+            "schedule": crontab(hour=2, minute=15),
         },
     },
 )

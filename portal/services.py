@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from portal.models import Account, AccountDomain, User, email_domain
+from portal.signals import accounts_changed
 
 
 def account_for_email(email: str) -> Account | None:
@@ -27,6 +28,11 @@ def user_link_account(*, user: User) -> User:
     return user
 
 
+def account_changed(*, account: Account, user_ids: Iterable[int] = ()) -> None:
+    """Tell listeners (demand, scores) that an account's ARR or users changed."""
+    accounts_changed.send(sender=Account, account_ids=[account.pk], user_ids=list(user_ids))
+
+
 @transaction.atomic
 def account_set_domains(*, account: Account, domains: Iterable[str]) -> Account:
     """Replace the account's email domains and re-link the users they cover."""
@@ -40,7 +46,10 @@ def account_set_domains(*, account: Account, domains: Iterable[str]) -> Account:
     AccountDomain.objects.bulk_create(
         AccountDomain(account=account, domain=d) for d in wanted if d not in existing
     )
+    before = set(User.objects.filter(account=account).values_list("pk", flat=True))
     User.objects.filter(account=account).update(account=None)
     for domain in wanted:
         User.objects.filter(email__iendswith=f"@{domain}").update(account=account)
+    after = set(User.objects.filter(account=account).values_list("pk", flat=True))
+    account_changed(account=account, user_ids=before ^ after)
     return account

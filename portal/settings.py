@@ -324,7 +324,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Without Redis, tasks run in process: their per-task success lines are noise.
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
 
 # Tests swap in a fast hasher; production keeps Django's default (see MACHINE notes in docs).

@@ -9,4 +9,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("p/<slug:product_slug>/", include("ideas.urls")),
+    path("sales/", include("ideas.sales_urls")),
 ]

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from ideas import demo_data
 from ideas.models import Category, Comment, Follow, Idea, Vote
-from ideas.services import idea_counters_rebuild
+from ideas.services import idea_counters_rebuild, proxy_vote_record
 from portal.models import Account, Product, Role, User
 from portal.services import account_set_domains
 
@@ -62,6 +62,9 @@ LAST = [
     "Lopez",
     "Moreau",
 ]
+
+
+VOTE_IMPORTANCE = ["", "", "nice_to_have", "important", "important", "critical"]
 
 
 class Command(BaseCommand):
@@ -132,11 +135,11 @@ class Command(BaseCommand):
             domains.extend(row["domains"])
 
         # Voters beyond the named customers, spread over the accounts' domains.
-        voters = [u for u in users.values() if u.role == Role.CUSTOMER]
         extra = []
-        for n in range(70):
+        for n in range(90):
             first, last = rng.choice(FIRST), rng.choice(LAST)
-            domain = rng.choice([*domains, "gmail.example"])
+            # Most voters on a public board belong to no customer account.
+            domain = rng.choice(domains) if n % 4 == 0 else "gmail.example"
             extra.append(
                 User(
                     email=f"{first}.{last}.{n}@{domain}".lower(),
@@ -153,6 +156,7 @@ class Command(BaseCommand):
             EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users.values()
         )
         voters = [u for u in users.values() if u.role == Role.CUSTOMER]
+        accounts_by_pk = {a.pk: a for a in Account.objects.all()}
 
         categories = {
             name: Category.objects.create(product=product, name=name, slug=slugify(name))
@@ -178,13 +182,20 @@ class Command(BaseCommand):
                 created_at=created,
             )
             idea_ids.append(idea.pk)
-            others = [v for v in voters if v.pk != author.pk]
+            # A few accounts care about any one idea; their users vote beside the public.
+            asking = {a.pk for a in rng.sample(list(accounts_by_pk.values()), rng.randint(0, 3))}
+            others = [
+                v
+                for v in voters
+                if v.pk != author.pk and (v.account_id is None or v.account_id in asking)
+            ]
             chosen = [author, *rng.sample(others, min(row["votes"], len(others)))]
             age_seconds = max(int((now - created).total_seconds()), 60)
             Vote.objects.bulk_create(
                 Vote(
                     idea=idea,
                     user=voter,
+                    importance=rng.choice(VOTE_IMPORTANCE),
                     created_at=created + timedelta(seconds=rng.randint(0, age_seconds)),
                 )
                 for voter in chosen
@@ -198,3 +209,21 @@ class Command(BaseCommand):
                     created_at=now - timedelta(days=comment["age_days"], hours=rng.randint(0, 8)),
                 )
         idea_counters_rebuild(idea_ids=idea_ids)
+
+        sales = users["sales@example.com"]
+        by_title = {i.title: i for i in Idea.objects.filter(product=product)}
+        accounts = {a.name: a for a in Account.objects.all()}
+        for row in demo_data.PROXY_VOTES:
+            close_in = row.get("close_in_days")
+            proxy_vote_record(
+                idea=by_title[row["idea"]],
+                account=accounts[row["account"]],
+                recorded_by=sales,
+                importance=row["importance"],
+                source=row["source"],
+                note=row["note"],
+                opportunity_value=Decimal(row["opportunity_value"])
+                if "opportunity_value" in row
+                else None,
+                expected_close_date=(now + timedelta(days=close_in)).date() if close_in else None,
+            )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from ideas import sales_views
+
+app_name = "sales"
+
+urlpatterns = [
+    path("", sales_views.my_accounts, name="my_accounts"),
+    path("record/", sales_views.quick_record, name="quick_record"),
+    path("accounts/options/", sales_views.account_options, name="account_options"),
+    path("accounts/<int:account_id>/", sales_views.account_detail, name="account"),
+]

@@ -1,0 +1,104 @@
+"""Sales and support pages: my accounts, an account's requests, the quick record form."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ideas import selectors
+from ideas.models import Importance, Status
+from portal.access import get_account_for_user, products_for_user, require_team_member
+
+
+def _request_filters(request: HttpRequest) -> dict[str, str]:
+    importance = request.GET.get("importance", "")
+    status = request.GET.get("status", "")
+    sort = request.GET.get("sort", "importance")
+    return {
+        "importance": importance if importance in Importance.values else "",
+        "status": status if status in Status.values else "",
+        "sort": sort if sort in selectors.REQUEST_SORTS else "importance",
+    }
+
+
+def _filter_choices() -> dict[str, object]:
+    return {
+        "importances": Importance.choices,
+        "statuses": [(s.value, s.label) for s in Status if s is not Status.MERGED],
+        "sorts": [
+            ("importance", "Importance"), ("votes", "Votes"), ("revenue", "Revenue at stake"),
+            ("status", "Status"), ("title", "Title"),
+        ],
+    }  # fmt: skip
+
+
+@require_GET
+def my_accounts(request: HttpRequest) -> HttpResponse:
+    user = require_team_member(request.user)
+    filters = _request_filters(request)
+    accounts = selectors.accounts_owned_by(user=user)
+    rows = selectors.account_requests(user=user, accounts=accounts, **filters)
+    return render(
+        request,
+        "ideas/sales/my_accounts.html",
+        {"rows": rows, "filters": filters, **_filter_choices()},
+    )
+
+
+@require_GET
+def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
+    user = require_team_member(request.user)
+    account = get_account_for_user(user, account_id)
+    filters = _request_filters(request)
+    (row,) = selectors.account_requests(user=user, accounts=[account], **filters)
+    return render(
+        request,
+        "ideas/sales/account_detail.html",
+        {"account": account, "row": row, "filters": filters, **_filter_choices()},
+    )
+
+
+@require_GET
+def account_options(request: HttpRequest) -> HttpResponse:
+    """Suggestions for an account field while typing (htmx fills a datalist)."""
+    require_team_member(request.user)
+    text = request.GET.get("account", "")[:200]
+    return render(
+        request,
+        "ideas/sales/account_options.html",
+        {"accounts": selectors.account_search(text=text)},
+    )
+
+
+@require_GET
+def quick_record(request: HttpRequest) -> HttpResponse:
+    """After a call: find the idea the account talked about, or start a new one."""
+    user = require_team_member(request.user)
+    text = request.GET.get("q", "")[:200].strip()
+    account_text = request.GET.get("account", "")[:200].strip()
+    account = None
+    account_error = ""
+    if account_text:
+        matches = selectors.account_search(text=account_text, limit=2)
+        exact = [
+            a for a in matches if a.name.lower() == account_text.lower()
+        ] or selectors.account_search(text=account_text, limit=1)
+        if exact:
+            account = exact[0]
+        else:
+            account_error = f"No account matches “{account_text}”."
+    ideas = selectors.ideas_for_quick_record(user=user, text=text) if text else []
+    return render(
+        request,
+        "ideas/sales/quick_record.html",
+        {
+            "q": text,
+            "account_text": account_text,
+            "account": account,
+            "account_error": account_error,
+            "ideas": ideas,
+            "products": list(products_for_user(user)),
+            "searched": bool(text),
+        },
+    )
