@@ -133,6 +133,29 @@ class Idea(models.Model):
         return self.title
 
 
+class StatusChange(models.Model):
+    """One move of an idea through the workflow: who, when, from, to, and why."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=Status.choices)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True, help_text="The explanation, in plain words.")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["idea", "-at"], name="status_change_idea_idx"),
+            models.Index(fields=["at"], name="status_change_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {self.from_status} -> {self.to_status}"
+
+
 class Vote(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="votes")
     user = models.ForeignKey(
@@ -301,6 +324,11 @@ class OutboundEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     reason = models.CharField(max_length=64, help_text="Why it was sent, e.g. idea_submitted.")
+    dedupe_key = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="One email per key: a second enqueue with the same key is ignored.",
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -310,6 +338,13 @@ class OutboundEmail(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["state", "created_at"], name="outbox_state_created_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="outbox_unique_dedupe_key",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reason} to {self.to}"

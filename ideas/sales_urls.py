@@ -9,4 +9,9 @@ urlpatterns = [
     path("record/", sales_views.quick_record, name="quick_record"),
     path("accounts/options/", sales_views.account_options, name="account_options"),
     path("accounts/<int:account_id>/", sales_views.account_detail, name="account"),
+    path(
+        "digest/unsubscribe/<str:token>/",
+        sales_views.digest_unsubscribe,
+        name="digest_unsubscribe",
+    ),
 ]

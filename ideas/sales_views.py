@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from ideas import selectors
+from ideas import selectors, services
 from ideas.models import Importance, Status
 from portal.access import get_account_for_user, products_for_user, require_team_member
 
@@ -102,3 +103,18 @@ def quick_record(request: HttpRequest) -> HttpResponse:
             "searched": bool(text),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every digest: one click shows the page, the button turns it off. The
+    signed token is the permission, so it works without signing in."""
+    try:
+        signing.loads(token, salt=services.DIGEST_UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return render(request, "ideas/sales/digest_unsubscribe.html", {"bad": True}, status=400)
+    done = False
+    if request.method == "POST":
+        services.sales_digest_unsubscribe(token=token)
+        done = True
+    return render(request, "ideas/sales/digest_unsubscribe.html", {"done": done, "bad": False})

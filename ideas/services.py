@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,8 @@ from ideas.models import (
     ProxyVote,
     ProxyVoteRevision,
     Source,
+    Status,
+    StatusChange,
     Vote,
 )
 from portal.access import can_view_product
@@ -46,19 +48,34 @@ CONFIRM_MAX_AGE = 60 * 60 * 24 * 7
 
 
 def email_enqueue(
-    *, to: str, template: str, context: dict[str, object], reason: str
+    *,
+    to: str,
+    template: str,
+    context: dict[str, object],
+    reason: str,
+    dedupe_key: str = "",
 ) -> OutboundEmail:
     """Write an email to the outbox; it is sent by a task once the transaction commits.
 
-    ``template`` names ``templates/emails/<template>-subject.txt``, ``-body.txt`` and,
-    when present, ``-body.html``.
+    ``template`` names ``templates/emails/<template>-subject.txt``, ``-body.txt`` and
+    ``-body.html``. With a ``dedupe_key``, an email already written under that key is
+    returned instead of writing a second one.
     """
+    if dedupe_key:
+        existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
     context = {**context, "site_url": settings.SITE_URL}
     subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
     body_text = render_to_string(f"emails/{template}-body.txt", context)
     body_html = render_to_string(f"emails/{template}-body.html", context)
     email = OutboundEmail.objects.create(
-        to=to, subject=subject[:255], body_text=body_text, body_html=body_html, reason=reason
+        to=to,
+        subject=subject[:255],
+        body_text=body_text,
+        body_html=body_html,
+        reason=reason,
+        dedupe_key=dedupe_key,
     )
     transaction.on_commit(lambda: _schedule_delivery(email.pk), robust=True)
     return email
@@ -314,21 +331,6 @@ def idea_demand_refresh(*, idea_ids: Iterable[int]) -> None:
         )
 
 
-def ideas_asked_by(*, account_ids: Iterable[int] = (), user_ids: Iterable[int] = ()) -> set[int]:
-    """Ideas whose demand depends on these accounts (their proxy votes and their users'
-    votes) or on these users' votes."""
-    account_ids, user_ids = list(account_ids), list(user_ids)
-    ids = set(
-        ProxyVote.objects.filter(account_id__in=account_ids).values_list("idea_id", flat=True)
-    )
-    ids |= set(
-        Vote.objects.filter(
-            Q(user__account_id__in=account_ids) | Q(user_id__in=user_ids)
-        ).values_list("idea_id", flat=True)
-    )
-    return ids
-
-
 def ideas_with_opportunities_closed_since(*, days: int) -> list[int]:
     today = timezone.localdate()
     return sorted(
@@ -477,3 +479,81 @@ def follow_set(*, idea: Idea, user: User, following: bool) -> bool:
     else:
         Follow.objects.filter(idea=idea, user=user).delete()
     return following
+
+
+# --- Status -----------------------------------------------------------------------------
+
+
+def idea_set_status(*, idea: Idea, status: str, by: User, note: str = "") -> StatusChange | None:
+    """Move an idea to another status and record who, when, from, to and why.
+    Returns None when the idea already has that status."""
+    if status not in Status.values or status == Status.MERGED:
+        raise ValueError(f"Cannot set status {status!r} here")
+    if status == Status.DECLINED and not note.strip():
+        raise ValueError("Declining needs a reason in plain words")
+    with transaction.atomic():
+        locked = Idea.objects.select_for_update().get(pk=idea.pk)
+        if locked.status == status:
+            return None
+        change = StatusChange.objects.create(
+            idea=locked, from_status=locked.status, to_status=status, by=by, note=note.strip()
+        )
+        Idea.objects.filter(pk=idea.pk).update(status=status, updated_at=timezone.now())
+        idea.status = status
+    return change
+
+
+# --- Sales digest -----------------------------------------------------------------------
+
+DIGEST_UNSUBSCRIBE_SALT = "ideas.sales-digest-unsubscribe"
+
+
+def sales_digest_unsubscribe_token(user: User) -> str:
+    return signing.dumps({"user": user.pk}, salt=DIGEST_UNSUBSCRIBE_SALT)
+
+
+def sales_digest_unsubscribe(*, token: str) -> User:
+    """Turn off the weekly digest for the user the signed token names (idempotent)."""
+    data = signing.loads(token, salt=DIGEST_UNSUBSCRIBE_SALT)
+    user = User.objects.get(pk=data["user"])
+    if user.sales_digest:
+        user.sales_digest = False
+        user.save(update_fields=["sales_digest"])
+    return user
+
+
+def sales_digest_send(*, user: User, now: datetime | None = None) -> OutboundEmail | None:
+    """Email a sales user what changed in the last week for their accounts' ideas.
+    Nothing is sent when nothing changed; at most one digest per user per ISO week."""
+    from ideas.selectors import sales_digest_items
+
+    now = now or timezone.now()
+    if not user.sales_digest or not user.is_active:
+        return None
+    items = sales_digest_items(user=user, since=now - timedelta(days=7))
+    if not items:
+        return None
+    year, week, _ = now.isocalendar()
+    with transaction.atomic():
+        return email_enqueue(
+            to=user.email,
+            template="sales_digest",
+            context={
+                "recipient": user,
+                "items": items,
+                "unsubscribe_path": reverse(
+                    "sales:digest_unsubscribe", args=[sales_digest_unsubscribe_token(user)]
+                ),
+            },
+            reason="sales_digest",
+            dedupe_key=f"sales-digest:{user.pk}:{year}-W{week:02d}",
+        )
+
+
+def sales_digests_send_all(*, now: datetime | None = None) -> int:
+    sent = 0
+    for user in User.objects.filter(
+        is_active=True, sales_digest=True, owned_accounts__isnull=False
+    ).distinct():
+        sent += sales_digest_send(user=user, now=now) is not None
+    return sent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from ideas import services
+from ideas import selectors, services
 
 
 @shared_task(name="ideas.tasks.deliver_email", ignore_result=True)
@@ -15,7 +15,7 @@ def deliver_email(email_id: int) -> bool:
 @shared_task(name="ideas.tasks.refresh_account_demand", ignore_result=True)
 def refresh_account_demand(account_ids: list[int], user_ids: list[int]) -> int:
     """Recompute the demand of every idea these accounts or users asked for."""
-    idea_ids = services.ideas_asked_by(account_ids=account_ids, user_ids=user_ids)
+    idea_ids = selectors.ideas_asked_by(account_ids=account_ids, user_ids=user_ids)
     services.idea_demand_refresh(idea_ids=sorted(idea_ids))
     return len(idea_ids)
 
@@ -26,6 +26,12 @@ def refresh_expired_opportunities() -> int:
     idea_ids = services.ideas_with_opportunities_closed_since(days=2)
     services.idea_demand_refresh(idea_ids=idea_ids)
     return len(idea_ids)
+
+
+@shared_task(name="ideas.tasks.send_sales_digests", ignore_result=True)
+def send_sales_digests() -> int:
+    """Monday morning: each sales user's digest of what changed for their accounts."""
+    return services.sales_digests_send_all()
 
 
 @shared_task(name="ideas.tasks.sweep_outbox", ignore_result=True)

@@ -71,6 +71,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="users",
         help_text="Set automatically from the email domain.",
     )
+    sales_digest = models.BooleanField(
+        "weekly accounts digest",
+        default=True,
+        help_text="Sales: a Monday email of what changed for their accounts' ideas.",
+    )
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the Django admin site.")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -6,15 +6,17 @@ import os
 import subprocess
 import time
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from ideas.models import OutboundEmail
+from ideas.models import Idea, OutboundEmail
 from ideas.tasks import sweep_outbox
-from portal.models import Role
-from tests.factories import make_idea, make_product, make_user
+from portal.models import Account, Role
+from portal.services import account_changed
+from tests.factories import make_account, make_idea, make_product, make_user
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -59,3 +61,18 @@ def test_the_sweep_sends_what_lost_its_task(celery_worker: subprocess.Popen[byte
     )
     sweep_outbox.apply_async(kwargs={}, countdown=0)
     _wait_until_sent(email)
+
+
+def test_an_account_arr_change_reaches_its_ideas_through_the_worker(
+    celery_worker: subprocess.Popen[bytes],
+) -> None:
+    account = make_account(domains=["acme.test"], arr=10_000)
+    idea = make_idea(author=make_user(email="ann@acme.test"))
+    assert Idea.objects.get(pk=idea.pk).revenue_at_stake == Decimal("10000")
+    Account.objects.filter(pk=account.pk).update(arr=25_000)
+    account_changed(account=account)  # outside a transaction: queued at once
+    deadline = time.monotonic() + 20
+    while Idea.objects.get(pk=idea.pk).revenue_at_stake != Decimal("25000"):
+        if time.monotonic() > deadline:
+            pytest.fail("the worker did not refresh the idea's revenue at stake")
+        time.sleep(0.1)

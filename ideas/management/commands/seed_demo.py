@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ideas import demo_data
-from ideas.models import Category, Comment, Follow, Idea, Vote
+from ideas.models import Category, Comment, Follow, Idea, Status, StatusChange, Vote
 from ideas.services import idea_counters_rebuild, proxy_vote_record
 from portal.models import Account, Product, Role, User
 from portal.services import account_set_domains
@@ -64,6 +64,12 @@ LAST = [
 ]
 
 
+REVIEW_NOTES = [
+    "Enough customers are asking that we are sizing it for next quarter.",
+    "We are talking to a few of you to understand the workflows first.",
+    "Reviewing this with engineering against our reliability goal.",
+    "Looking at how this fits with the permissions work already planned.",
+]
 VOTE_IMPORTANCE = ["", "", "nice_to_have", "important", "important", "critical"]
 
 
@@ -209,6 +215,24 @@ class Command(BaseCommand):
                     created_at=now - timedelta(days=comment["age_days"], hours=rng.randint(0, 8)),
                 )
         idea_counters_rebuild(idea_ids=idea_ids)
+
+        # The PM's reviews: every idea under review got there by a recorded change, a
+        # few of them this week (so the sales digest has something to say).
+        pm = users["pm@example.com"]
+        reviewed = list(Idea.objects.filter(product=product, status=Status.UNDER_REVIEW))
+        StatusChange.objects.bulk_create(
+            StatusChange(
+                idea=idea,
+                from_status=Status.NEW,
+                to_status=Status.UNDER_REVIEW,
+                by=pm,
+                note=REVIEW_NOTES[(n // 4 + n) % len(REVIEW_NOTES)],
+                at=now - timedelta(days=1 + n % 3)
+                if n % 4 == 0
+                else max(idea.created_at, now - timedelta(days=30 + n)),
+            )
+            for n, idea in enumerate(reviewed)
+        )
 
         sales = users["sales@example.com"]
         by_title = {i.title: i for i in Idea.objects.filter(product=product)}

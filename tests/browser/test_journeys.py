@@ -1,0 +1,231 @@
+"""Journeys through the portal in headless Chromium, against the live server.
+
+They cover what only a browser shows: htmx swaps, pages without JavaScript, accessibility
+as axe measures it, and that user text never runs as script.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.mail import EmailMessage
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+
+from ideas.models import Idea
+from ideas.services import comment_add
+from portal.models import User
+from tests.factories import make_idea, make_product, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+SignIn = Callable[[Page, User], None]  # the ``sign_in`` fixture of conftest.py
+
+TIMEOUT = 5000
+
+
+def vote_button(scope: Page | Locator, title: str) -> Locator:
+    """The vote or withdraw button of one idea (its accessible name names the idea)."""
+    return scope.get_by_role(
+        "button", name=re.compile(rf"^(Vote for|Withdraw your vote for) “{re.escape(title)}”")
+    )
+
+
+def test_customer_signs_up_confirms_email_submits_an_idea_and_votes_on_another(
+    page: Page, mailoutbox: list[EmailMessage]
+) -> None:
+    product = make_product(name="Reports", slug="reports")
+    existing = make_idea(
+        product=product,
+        title="Export reports to Excel",
+        problem="Finance rebuilds the monthly report by hand in a spreadsheet.",
+    )
+
+    page.goto("/accounts/signup/")
+    page.get_by_label("Your name").fill("Ada Lovelace")
+    page.get_by_label(re.compile(r"^Email:?$")).fill("ada@analytical.test")
+    page.get_by_label(re.compile(r"^Password:?$")).fill("a-long-unusual-passphrase-1815")
+    page.get_by_label("Password (again)").fill("a-long-unusual-passphrase-1815")
+    page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible(
+        timeout=TIMEOUT
+    )
+
+    [email] = [m for m in mailoutbox if m.to == ["ada@analytical.test"]]
+    match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", str(email.body))
+    assert match, email.body
+    page.goto(match.group(1))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("Ada Lovelace", exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+    page.goto(f"/p/{product.slug}/ideas/new/")
+    title = page.get_by_label("Title")
+    typed = "Excel export of the reports page"
+    title.fill(typed[:-1])
+    title.press_sequentially(typed[-1])  # a real keystroke, as htmx listens for input
+
+    similar = page.locator("#similar")
+    expect(similar.get_by_role("link", name="Export reports to Excel")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    similar_vote = vote_button(similar, "Export reports to Excel")
+    expect(similar_vote).to_have_text("Vote")
+    expect(similar.locator(".vote-box .count")).to_have_text("1")
+    similar_vote.click()
+    expect(similar_vote).to_have_text("Voted", timeout=TIMEOUT)
+    expect(similar_vote).to_have_attribute("aria-pressed", "true")
+    expect(similar.locator(".vote-box .count")).to_have_text("2")
+    # The swap happened in place: still on the submit page, with the typed title kept.
+    expect(page).to_have_url(re.compile(rf"/p/{product.slug}/ideas/new/$"))
+    expect(title).to_have_value(typed)
+
+    page.get_by_label("What are you trying to do").fill(
+        "I paste the reports page into a spreadsheet every Monday; an export would save that."
+    )
+    page.get_by_role("button", name="Submit idea").click()
+
+    expect(page).to_have_url(re.compile(rf"/p/{product.slug}/ideas/\d+/$"), timeout=TIMEOUT)
+    expect(page.get_by_role("heading", level=1)).to_have_text(typed)
+    expect(page.get_by_text("Thanks! Your idea is posted")).to_be_visible()
+    expect(vote_button(page, typed)).to_have_text("Voted")
+    expect(page.locator(".vote-box .count")).to_have_text("1")
+
+    author = User.objects.get(email="ada@analytical.test")
+    assert author.name == "Ada Lovelace"
+    idea = Idea.objects.get(product=product, title=typed)
+    assert idea.author == author
+    assert idea.vote_count == 1
+    assert page.url.endswith(f"/p/{product.slug}/ideas/{idea.pk}/")
+    existing.refresh_from_db()
+    assert existing.vote_count == 2
+    assert set(existing.votes.values_list("user__email", flat=True)) == {
+        existing.author_email,
+        "ada@analytical.test",
+    }
+
+
+def test_voting_without_javascript_still_works(
+    new_context: Callable[..., BrowserContext], customer: User, sign_in: SignIn
+) -> None:
+    idea = make_idea(title="Dark mode for the dashboard")
+    page = new_context(java_script_enabled=False).new_page()
+    sign_in(page, customer)
+    page.goto(f"/p/{idea.product.slug}/ideas/{idea.pk}/")
+    count = page.locator(".vote-box .count")
+    expect(count).to_have_text("1")
+
+    vote_button(page, idea.title).click()
+    expect(page).to_have_url(re.compile(rf"/ideas/{idea.pk}/$"))
+    expect(vote_button(page, idea.title)).to_have_text("Voted", timeout=TIMEOUT)
+    expect(count).to_have_text("2")
+    idea.refresh_from_db()
+    assert idea.vote_count == 2
+
+    vote_button(page, idea.title).click()
+    expect(vote_button(page, idea.title)).to_have_text("Vote", timeout=TIMEOUT)
+    expect(count).to_have_text("1")
+    idea.refresh_from_db()
+    assert idea.vote_count == 1
+    assert not idea.votes.filter(user=customer).exists()
+
+
+def _serious_violations(page: Page) -> list[dict[str, Any]]:
+    """axe's serious and critical findings on the current page."""
+    return [
+        {**violation, "url": page.url}
+        for violation in Axe().run(page).response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+def _describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"{violation['url']}: {violation['id']} ({violation['impact']}): {violation['help']}"
+        )
+        lines += [
+            f"    {node['target']}: {' '.join(node.get('failureSummary', '').split())}"
+            for node in violation["nodes"]
+        ]
+    return "\n".join(lines)
+
+
+def test_pages_have_no_serious_or_critical_accessibility_violations(
+    page: Page, customer: User, sign_in: SignIn
+) -> None:
+    product = make_product(name="Billing", slug="billing")
+    idea = make_idea(
+        product=product,
+        title="Invoices in the customer's currency",
+        problem="Our **German** customers ask for euro invoices.\n\n- one\n- two",
+    )
+    make_idea(product=product, title="Pay by bank transfer")
+    comment_add(idea=idea, author=make_user(name="Bo"), body="We need this _too_.")
+    violations: list[dict[str, Any]] = []
+
+    for path in ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible(timeout=TIMEOUT)
+        violations += _serious_violations(page)
+
+    page.goto(f"/p/{product.slug}/")
+    expect(page.get_by_role("link", name=idea.title)).to_be_visible(timeout=TIMEOUT)
+    violations += _serious_violations(page)
+
+    page.goto(f"/p/{product.slug}/ideas/{idea.pk}/")
+    expect(page.get_by_text("We need this too.")).to_be_visible(timeout=TIMEOUT)
+    violations += _serious_violations(page)
+
+    sign_in(page, customer)
+    page.goto(f"/p/{product.slug}/ideas/{idea.pk}/")
+    expect(page.get_by_label("Add a comment")).to_be_visible(timeout=TIMEOUT)
+    violations += _serious_violations(page)
+
+    page.goto(f"/p/{product.slug}/ideas/new/")
+    expect(page.get_by_label("Title")).to_be_visible(timeout=TIMEOUT)
+    violations += _serious_violations(page)
+
+    page.get_by_role("button", name="Submit idea").click()
+    expect(page.get_by_text("Give your idea a title.")).to_be_visible(timeout=TIMEOUT)
+    violations += _serious_violations(page)
+
+    assert not violations, _describe(violations)
+
+
+XSS_TITLE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
+XSS_PROBLEM = (
+    "<script>window.__pwned=1</script>\n\n"
+    '<img src=x onerror="window.__pwned=1">\n\n'
+    "Try this: [click](javascript:window.__pwned=1)"
+)
+
+
+def test_script_in_user_text_never_runs_in_the_browser(page: Page) -> None:
+    idea = make_idea(title=XSS_TITLE, problem=XSS_PROBLEM)
+    comment_add(idea=idea, author=make_user(), body=XSS_PROBLEM)
+    product = idea.product
+
+    page.goto(f"/p/{product.slug}/")
+    link = page.get_by_role("link", name=XSS_TITLE)
+    expect(link).to_be_visible(timeout=TIMEOUT)
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.__pwned") is None
+
+    link.click()
+    expect(page).to_have_url(re.compile(rf"/ideas/{idea.pk}/$"), timeout=TIMEOUT)
+    expect(page.get_by_role("heading", level=1)).to_have_text(XSS_TITLE)
+    expect(page.get_by_text("<script>window.__pwned=1</script>").first).to_be_visible()
+    expect(page.locator("a[href^='javascript:' i]")).to_have_count(0)
+    expect(page.locator("main script, main img, [onerror]")).to_have_count(0)
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.__pwned") is None
+
+    for click_me in page.get_by_text("click", exact=True).all():
+        click_me.click()
+    expect(page).to_have_url(re.compile(rf"/ideas/{idea.pk}/$"))
+    assert page.evaluate("window.__pwned") is None
