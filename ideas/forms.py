@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
 from ideas.models import CUSTOMER_IMPORTANCE, Category, Importance, Source
@@ -130,7 +131,11 @@ class ProxyVoteForm(forms.Form):
         help_text="Type the account's name or email domain.",
         error_messages={"required": "Which account wants this?"},
     )
-    importance = forms.ChoiceField(label="How important is it to them?", choices=Importance.choices)
+    importance = forms.ChoiceField(
+        label="How important is it to them?",
+        choices=Importance.choices,
+        initial=Importance.IMPORTANT,
+    )
     source = forms.ChoiceField(label="Where did you hear it?", choices=Source.choices)
     note = forms.CharField(
         label="Note or the customer's own words (optional)",
@@ -162,11 +167,18 @@ class ProxyVoteForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["account"].widget.attrs.update(
-            {"list": "account-options", "autocomplete": "off"}
+            {"list": "account-options", "autocomplete": "off", "autofocus": True}
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "account",
+            Row(Column("importance"), Column("source")),
+            "note",
+            Row(Column("opportunity_value"), Column("expected_close_date")),
+            Row(Column("contact_name"), Column("contact_email")),
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
