@@ -264,6 +264,7 @@ class AccountRequest:
     proxy: ProxyVote | None = None
     voters: int = 0
     importance: str = ""
+    decision: StatusChange | None = None
 
     @property
     def importance_rank(self) -> int:
@@ -333,6 +334,21 @@ def account_requests(
         request.voters += 1
         if IMPORTANCE_RANK.get(vote_importance, 0) > request.importance_rank:
             request.importance = vote_importance
+    # Why each declined idea was declined: the latest change into "declined".
+    declined = {
+        r.idea.pk
+        for rows in by_account.values()
+        for r in rows.values()
+        if r.idea.status == Status.DECLINED
+    }
+    decisions: dict[int, StatusChange] = {}
+    for change in StatusChange.objects.filter(
+        idea_id__in=declined, to_status=Status.DECLINED
+    ).order_by("idea_id", "-at"):
+        decisions.setdefault(change.idea_id, change)
+    for rows in by_account.values():
+        for request in rows.values():
+            request.decision = decisions.get(request.idea.pk)
     key = REQUEST_SORTS.get(sort, REQUEST_SORTS["importance"])
     result = []
     for account in accounts:

@@ -11,14 +11,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from axe_playwright_python.sync_playwright import Axe
 from django.core.mail import EmailMessage
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from ideas.models import Idea
 from ideas.services import comment_add
-from portal.models import User
-from tests.factories import make_idea, make_product, make_user
+from portal.models import Account, Role, User
+from tests.factories import make_account, make_idea, make_product, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -229,3 +230,46 @@ def test_script_in_user_text_never_runs_in_the_browser(page: Page) -> None:
         click_me.click()
     expect(page).to_have_url(re.compile(rf"/ideas/{idea.pk}/$"))
     assert page.evaluate("window.__pwned") is None
+
+
+def _verified(user: User) -> User:
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
+
+
+def test_sales_records_a_call_from_the_quick_form_and_the_pm_sees_the_revenue(
+    page: Page, sign_in: SignIn, new_context: Callable[..., BrowserContext]
+) -> None:
+    sales = _verified(make_user(role=Role.SALES, email="sam@vendor.test", name="Sam Sales"))
+    pm = _verified(make_user(role=Role.PM, email="pat@vendor.test", name="Pat PM"))
+    product = make_product(name="Relay", slug="relay", team=[sales, pm])
+    account = make_account(name="Halcyon Bank", domains=["halcyon.test"], arr=385_000)
+    Account.objects.filter(pk=account.pk).update(owner=sales)
+    idea = make_idea(product=product, title="SAML single sign-on with Okta")
+
+    sign_in(page, sales)
+    page.get_by_role("link", name="Record a call").click()
+    page.get_by_label("Account").fill("Halcyon")
+    page.get_by_label("What did they ask for?").fill("single sign-on")
+    page.get_by_role("button", name="Find ideas").click()
+    page.get_by_role("link", name="Record for Halcyon Bank").click()
+    expect(page.get_by_label("Account")).to_have_value("Halcyon Bank")
+    page.get_by_label("How important is it to them?").select_option(label="Deal blocker")
+    page.get_by_label("Where did you hear it?").select_option(label="Deal")
+    page.get_by_label("Note or the customer's own words").fill("No SAML, no rollout.")
+    page.get_by_label("Opportunity value").fill("90000")
+    page.get_by_role("button", name="Record").click()
+    expect(page.get_by_text("Recorded: Halcyon Bank wants this idea.")).to_be_visible(
+        timeout=TIMEOUT
+    )
+
+    page.get_by_role("link", name="My accounts").first.click()
+    expect(page.get_by_role("link", name=idea.title)).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("cell", name="Deal blocker")).to_be_visible()
+
+    pm_page = new_context().new_page()
+    sign_in(pm_page, pm)
+    pm_page.goto(f"/p/{product.slug}/ideas/{idea.pk}/")
+    demand = pm_page.get_by_role("region", name="Demand")
+    expect(demand.get_by_text("$475,000")).to_be_visible(timeout=TIMEOUT)  # 385k ARR + 90k
+    expect(demand.get_by_text("No SAML, no rollout.")).to_be_visible()

@@ -98,7 +98,11 @@ def test_withdrawing_votes_and_proxy_votes_lowers_the_demand() -> None:
     assert _fresh(idea).account_count == 1
     services.proxy_vote_withdraw(proxy_vote=proxy, by=make_user(role=Role.SALES))
     idea = _fresh(idea)
-    assert (idea.account_count, idea.revenue_at_stake, idea.demand_nice_to_have) == (0, Decimal(0), 0)
+    assert (idea.account_count, idea.revenue_at_stake, idea.demand_nice_to_have) == (
+        0,
+        Decimal(0),
+        0,
+    )
     assert ProxyVoteRevision.objects.filter(action="withdrawn").count() == 1
 
 

@@ -158,7 +158,14 @@ def test_my_accounts_lists_each_owned_accounts_requests(client: Client, sales: U
     html = client.get("/sales/?status=under_review").content.decode()
     assert "Dark mode" in html
     assert "Audit log" not in html
+    services.idea_set_status(
+        idea=asked_by_proxy,
+        status=Status.DECLINED,
+        by=make_user(role=Role.PM),
+        note="Out of scope: we integrate with your SIEM instead.",
+    )
     html = client.get(f"/sales/accounts/{acme.pk}/").content.decode()
+    assert "Out of scope: we integrate with your SIEM instead." in html
     assert "Audit log" in html
     assert "$50,000 ARR" in html
 
