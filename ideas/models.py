@@ -32,6 +32,13 @@ class Importance(models.TextChoices):
 CUSTOMER_IMPORTANCE = [c for c in Importance.choices if c[0] != Importance.DEAL_BLOCKER]
 
 
+class DecisionKind(models.TextChoices):
+    NOT_NOW = "not_now", "Not now"
+    WILL_NOT_DO = "will_not_do", "Will not do"
+    ALREADY_POSSIBLE = "already_possible", "Already possible"
+    OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+
+
 class Source(models.TextChoices):
     CALL = "call", "Call"
     TICKET = "ticket", "Support ticket"
@@ -56,10 +63,31 @@ class Category(models.Model):
         return self.name
 
 
+class Theme(models.Model):
+    """A pattern heard again and again: PMs tag ideas with themes."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "slug"], name="theme_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class IdeaQuerySet(models.QuerySet["Idea"]):
     def listed(self) -> IdeaQuerySet:
-        """Ideas that appear in portal lists: confirmed and not merged away."""
-        return self.filter(confirmed_at__isnull=False).exclude(status=Status.MERGED)
+        """Ideas that appear in portal lists: confirmed, approved and not merged away."""
+        return self.filter(confirmed_at__isnull=False, is_approved=True).exclude(
+            status=Status.MERGED
+        )
 
 
 class Idea(models.Model):
@@ -94,6 +122,26 @@ class Idea(models.Model):
         blank=True,
         help_text="Empty while an anonymous submission waits for its email confirmation.",
     )
+    is_approved = models.BooleanField(
+        default=True,
+        help_text="False while a first-time anonymous idea waits in the moderation queue.",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_ideas",
+        help_text="The PM who owns this idea.",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_ideas",
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="ideas")
     vote_count = models.PositiveIntegerField(default=0, editable=False)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     # Demand, kept current by ideas.services.idea_demand_refresh (never counted on views).
@@ -154,6 +202,105 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_id}: {self.from_status} -> {self.to_status}"
+
+
+class Decision(models.Model):
+    """Why an idea was declined, in plain words, with a workaround where one exists."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=20, choices=DecisionKind.choices)
+    reason = models.TextField(help_text="The reason in plain words.")
+    workaround = models.TextField(
+        blank=True, help_text="A workaround or an existing feature that helps today."
+    )
+    workaround_url = models.URLField(blank=True, help_text="A link to it (help article, docs).")
+    revisit_on = models.DateField(
+        null=True, blank=True, help_text="The idea returns to the inbox on this date."
+    )
+    revisited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        indexes = [
+            models.Index(fields=["idea", "-decided_at"], name="decision_idea_idx"),
+            models.Index(
+                fields=["revisit_on"],
+                condition=models.Q(revisited_at__isnull=True, revisit_on__isnull=False),
+                name="decision_due_revisit_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.idea_id}"
+
+
+class ReplyTemplate(models.Model):
+    """A kind, reusable explanation for a decision, per product (or for every product)."""
+
+    product = models.ForeignKey(
+        Product,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reply_templates",
+        help_text="Empty: offered on every product.",
+    )
+    kind = models.CharField(max_length=20, choices=DecisionKind.choices)
+    name = models.CharField(max_length=120)
+    reason = models.TextField()
+    workaround = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Merge(models.Model):
+    """A duplicate merged into a surviving idea, with exactly what moved, so that an
+    unmerge can put it back."""
+
+    source = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="merges_out")
+    target = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="merges_in")
+    source_status = models.CharField(max_length=16, choices=Status.choices)
+    moved_vote_ids = models.JSONField(default=list)
+    moved_proxy_vote_ids = models.JSONField(default=list)
+    moved_follow_ids = models.JSONField(default=list)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} -> {self.target_id}"
+
+
+class Mute(models.Model):
+    """A user who followed the unsubscribe link of an idea's emails."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="mutes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "user"], name="mute_one_per_user_per_idea"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} muted {self.idea_id}"
 
 
 class Vote(models.Model):

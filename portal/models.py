@@ -128,6 +128,10 @@ class Product(models.Model):
         blank=True,
         help_text="For a private portal: domains whose users may see it, comma separated.",
     )
+    moderate_first_anonymous_ideas = models.BooleanField(
+        default=False,
+        help_text="Hold a visitor's first anonymous idea for a PM to approve before it shows.",
+    )
     allow_anonymous_ideas = models.BooleanField(
         default=False,
         help_text="Visitors may submit an idea with just an email address, "

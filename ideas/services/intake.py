@@ -1,0 +1,230 @@
+"""Submitting and confirming ideas, votes, comments and follows."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from ideas import ranking
+from ideas.models import (
+    CUSTOMER_IMPORTANCE,
+    Category,
+    Comment,
+    Follow,
+    Idea,
+    Importance,
+    Vote,
+)
+from ideas.services.demand import idea_demand_refresh
+from ideas.services.outbox import email_enqueue
+from portal.models import Product, Role, User
+from portal.services import account_for_email
+
+logger = logging.getLogger(__name__)
+
+
+CONFIRM_SALT = "ideas.anonymous-idea-confirm"
+CONFIRM_MAX_AGE = 60 * 60 * 24 * 7
+
+# --- Ideas -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmittedIdea:
+    idea: Idea
+    needs_confirmation: bool
+
+
+def idea_submit(
+    *,
+    product: Product,
+    author: User | None,
+    title: str,
+    problem: str,
+    importance: str = Importance.IMPORTANT,
+    workaround: str = "",
+    category: Category | None = None,
+    author_email: str = "",
+) -> SubmittedIdea:
+    """Create an idea. A signed-in author votes for and follows it at once; an anonymous
+    one gets a confirmation link, and the idea stays hidden until it is followed."""
+    if category is not None and category.product_id != product.pk:
+        raise ValueError("The category belongs to another product")
+    if author is None and not author_email:
+        raise ValueError("An anonymous idea needs an email address")
+    now = timezone.now()
+    with transaction.atomic():
+        idea = Idea.objects.create(
+            product=product,
+            title=title.strip(),
+            problem=problem.strip(),
+            importance=importance,
+            workaround=workaround.strip(),
+            category=category,
+            author=author,
+            author_email=author.email if author else author_email.lower(),
+            author_account=author.account if author else account_for_email(author_email),
+            confirmed_at=now if author else None,
+            created_at=now,
+            trending_score=ranking.with_event(ranking.EMPTY, now),
+        )
+        if author is not None:
+            _vote_insert(idea=idea, user=author)
+            Follow.objects.get_or_create(idea=idea, user=author)
+            _notify_pms_of_new_idea(idea)
+        else:
+            token = signing.dumps({"idea": idea.pk}, salt=CONFIRM_SALT)
+            email_enqueue(
+                to=idea.author_email,
+                template="confirm_idea",
+                context={
+                    "idea": idea,
+                    "product": product,
+                    "confirm_path": reverse("ideas:confirm", args=[product.slug, token]),
+                },
+                reason="idea_confirm",
+            )
+    return SubmittedIdea(idea=idea, needs_confirmation=author is None)
+
+
+def idea_confirm(*, token: str) -> Idea:
+    """Publish an anonymous idea whose author followed the emailed link. Idempotent.
+
+    Raises ``signing.BadSignature`` (or ``SignatureExpired``) for a bad link and
+    ``Idea.DoesNotExist`` when the idea is gone.
+    """
+    data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    with transaction.atomic():
+        idea = Idea.objects.select_for_update().select_related("product").get(pk=data["idea"])
+        if idea.confirmed_at is not None:
+            return idea
+        idea.confirmed_at = timezone.now()
+        user = User.objects.filter(email__iexact=idea.author_email).first()
+        if user is not None:
+            idea.author = user
+        idea.save(update_fields=["confirmed_at", "author", "updated_at"])
+        if user is not None:
+            _vote_insert(idea=idea, user=user)
+            Follow.objects.get_or_create(idea=idea, user=user)
+        _notify_pms_of_new_idea(idea)
+    return idea
+
+
+def _notify_pms_of_new_idea(idea: Idea) -> None:
+    pms = User.objects.filter(products=idea.product, role__in=[Role.PM, Role.ADMIN], is_active=True)
+    if idea.author_id is not None:
+        pms = pms.exclude(pk=idea.author_id)
+    for pm in pms:
+        email_enqueue(
+            to=pm.email,
+            template="new_idea",
+            context={"idea": idea, "product": idea.product, "recipient": pm},
+            reason="idea_submitted",
+        )
+
+
+# --- Votes -----------------------------------------------------------------------------
+
+
+def _vote_insert(*, idea: Idea, user: User, importance: str = "") -> bool:
+    """Insert the vote if missing and keep the idea's counters exact. Caller holds a
+    transaction; the idea row is locked first, so concurrent votes on it queue up.
+    An existing vote gets the new importance, when one is given."""
+    locked = Idea.objects.select_for_update().only("pk", "trending_score").get(pk=idea.pk)
+    existing = Vote.objects.filter(idea=idea, user=user).first()
+    if existing is not None:
+        if importance and existing.importance != importance:
+            existing.importance = importance
+            existing.save(update_fields=["importance"])
+            idea_demand_refresh(idea_ids=[idea.pk])
+        return False
+    vote = Vote.objects.create(idea=idea, user=user, importance=importance)
+    Idea.objects.filter(pk=idea.pk).update(
+        vote_count=F("vote_count") + 1,
+        trending_score=ranking.with_event(locked.trending_score, vote.created_at),
+    )
+    idea_demand_refresh(idea_ids=[idea.pk])
+    return True
+
+
+def vote_cast(*, idea: Idea, user: User, importance: str = "") -> bool:
+    """Vote for an idea (and follow it), optionally saying how important it is.
+    Returns False if the user had already voted (the importance is still updated)."""
+    if importance and importance not in dict(CUSTOMER_IMPORTANCE):
+        raise ValueError(f"Unknown importance {importance!r}")
+    with transaction.atomic():
+        created = _vote_insert(idea=idea, user=user, importance=importance)
+        if created:
+            Follow.objects.get_or_create(idea=idea, user=user)
+    return created
+
+
+def vote_withdraw(*, idea: Idea, user: User) -> bool:
+    """Withdraw a vote. Returns False if there was none."""
+    with transaction.atomic():
+        locked = Idea.objects.select_for_update().only("pk", "trending_score").get(pk=idea.pk)
+        vote = Vote.objects.filter(idea=idea, user=user).first()
+        if vote is None:
+            return False
+        vote.delete()
+        Idea.objects.filter(pk=idea.pk).update(
+            vote_count=F("vote_count") - 1,
+            trending_score=ranking.without_event(locked.trending_score, vote.created_at),
+        )
+        idea_demand_refresh(idea_ids=[idea.pk])
+    return True
+
+
+def idea_counters_rebuild(*, idea_ids: list[int]) -> int:
+    """Recompute stored vote and comment counts and trending scores from the rows.
+
+    Used after bulk loads and to repair drift. Returns how many ideas changed."""
+    changed = 0
+    for idea_id in idea_ids:
+        with transaction.atomic():
+            idea = Idea.objects.select_for_update().get(pk=idea_id)
+            times = [
+                idea.created_at,
+                *Vote.objects.filter(idea=idea).values_list("created_at", flat=True),
+            ]
+            counts = {
+                "vote_count": len(times) - 1,
+                "comment_count": Comment.objects.filter(idea=idea, is_internal=False).count(),
+                "trending_score": ranking.from_events(times),
+            }
+            if any(getattr(idea, k) != v for k, v in counts.items()):
+                Idea.objects.filter(pk=idea_id).update(**counts)
+                changed += 1
+    idea_demand_refresh(idea_ids=idea_ids)
+    return changed
+
+
+# --- Comments and follows --------------------------------------------------------------
+
+
+def comment_add(*, idea: Idea, author: User, body: str, is_internal: bool = False) -> Comment:
+    if is_internal and not author.is_team_member:
+        raise PermissionError("Only the product team can write internal comments")
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            idea=idea, author=author, body=body.strip(), is_internal=is_internal
+        )
+        if not is_internal:
+            Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+        Follow.objects.get_or_create(idea=idea, user=author)
+    return comment
+
+
+def follow_set(*, idea: Idea, user: User, following: bool) -> bool:
+    """Follow or stop following an idea. Returns the new state."""
+    if following:
+        Follow.objects.get_or_create(idea=idea, user=user)
+    else:
+        Follow.objects.filter(idea=idea, user=user).delete()
+    return following

@@ -1,0 +1,110 @@
+"""The email outbox: written in the change's transaction, sent after commit."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from ideas.models import (
+    OutboundEmail,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# --- Outbox ----------------------------------------------------------------------------
+
+
+def email_enqueue(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, object],
+    reason: str,
+    dedupe_key: str = "",
+) -> OutboundEmail:
+    """Write an email to the outbox; it is sent by a task once the transaction commits.
+
+    ``template`` names ``templates/emails/<template>-subject.txt``, ``-body.txt`` and
+    ``-body.html``. With a ``dedupe_key``, an email already written under that key is
+    returned instead of writing a second one.
+    """
+    if dedupe_key:
+        existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    context = {**context, "site_url": settings.SITE_URL}
+    subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
+    body_text = render_to_string(f"emails/{template}-body.txt", context)
+    body_html = render_to_string(f"emails/{template}-body.html", context)
+    email = OutboundEmail.objects.create(
+        to=to,
+        subject=subject[:255],
+        body_text=body_text,
+        body_html=body_html,
+        reason=reason,
+        dedupe_key=dedupe_key,
+    )
+    transaction.on_commit(lambda: _schedule_delivery(email.pk), robust=True)
+    return email
+
+
+def _schedule_delivery(email_id: int) -> None:
+    from ideas.tasks import deliver_email
+
+    try:
+        deliver_email.delay(email_id)
+    except Exception:  # Redis away: the outbox sweep sends it later.
+        logger.warning("Could not queue email %s; the outbox sweep will send it", email_id)
+
+
+def outbox_deliver(*, email_id: int) -> bool:
+    """Send one pending email. Returns True if this call sent it.
+
+    The row is locked while sending, so two workers never send the same email.
+    """
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, state=OutboundEmail.State.PENDING)
+            .first()
+        )
+        if email is None:
+            return False
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to],
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        email.attempts = F("attempts") + 1
+        try:
+            message.send()
+        except Exception as exc:
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            email.save(update_fields=["attempts", "last_error"])
+            logger.warning("Sending email %s failed: %s", email_id, exc)
+            return False
+        email.state = OutboundEmail.State.SENT
+        email.sent_at = timezone.now()
+        email.last_error = ""
+        email.save(update_fields=["attempts", "state", "sent_at", "last_error"])
+        return True
+
+
+def outbox_pending_ids(*, older_than_seconds: int = 30, limit: int = 500) -> list[int]:
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return list(
+        OutboundEmail.objects.filter(state=OutboundEmail.State.PENDING, created_at__lte=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
