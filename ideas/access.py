@@ -5,18 +5,19 @@ from __future__ import annotations
 from django.http import Http404
 
 from ideas.models import Idea
-from portal.access import AnyUser, get_product_for_user
+from portal.access import AnyUser, get_product_for_user, is_product_pm
 
 
 def get_idea_for_user(user: AnyUser, product_slug: str, idea_id: int) -> Idea:
-    """An idea of a product the user may see; unconfirmed anonymous ideas are hidden."""
+    """An idea of a product the user may see. Unconfirmed anonymous ideas are hidden from
+    everyone; ideas held for moderation from everyone but the product's PMs."""
     product = get_product_for_user(user, product_slug)
     idea = (
-        Idea.objects.select_related("product", "category", "author")
+        Idea.objects.select_related("product", "category", "author", "merged_into")
         .filter(product=product, pk=idea_id, confirmed_at__isnull=False)
         .first()
     )
-    if idea is None:
+    if idea is None or (not idea.is_approved and not is_product_pm(user, product)):
         raise Http404("No such idea")
     idea.product = product
     return idea

@@ -5,15 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
 
 from ideas.models import CUSTOMER_IMPORTANCE, Category, Importance, Source
+from ideas.spam import HONEYPOT_FIELD
 from portal.models import Account, Product, User
 
 TITLE_MIN, TITLE_MAX = 5, 140
 PROBLEM_MAX = 10_000
 COMMENT_MAX = 5_000
+
+
+def _honeypot() -> forms.CharField:
+    return forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+
+def _helper_with_honeypot(form: forms.Form) -> FormHelper:
+    """Fields in order, the honeypot out of sight (and out of the tab order)."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(
+        *[name for name in form.fields if name != HONEYPOT_FIELD],
+        Div(HONEYPOT_FIELD, css_class="visually-hidden"),
+    )
+    return helper
 
 
 class IdeaForm(forms.Form):
@@ -55,6 +76,7 @@ class IdeaForm(forms.Form):
         required=False,
         empty_label="No category",
     )
+    website = _honeypot()  # HONEYPOT_FIELD
     email = forms.EmailField(
         label="Your email address",
         required=False,
@@ -73,15 +95,14 @@ class IdeaForm(forms.Form):
         else:
             del self.fields["email"]
         self.fields["title"].widget.attrs.update({"autocomplete": "off", "autofocus": True})
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = _helper_with_honeypot(self)
 
     def clean_title(self) -> str:
         return " ".join(self.cleaned_data["title"].split())
 
 
 class CommentForm(forms.Form):
+    website = _honeypot()  # HONEYPOT_FIELD
     body = forms.CharField(
         label="Add a comment",
         max_length=COMMENT_MAX,
@@ -95,9 +116,7 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = _helper_with_honeypot(self)
 
 
 class AccountField(forms.CharField):

@@ -288,19 +288,20 @@ class Merge(models.Model):
 
 
 class Mute(models.Model):
-    """A user who followed the unsubscribe link of an idea's emails."""
+    """An address that followed the unsubscribe link of an idea's emails. By address, not
+    user, because contacts recorded by sales may have no login."""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="mutes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["idea", "user"], name="mute_one_per_user_per_idea"),
+            models.UniqueConstraint(fields=["idea", "email"], name="mute_one_per_address_per_idea"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} muted {self.idea_id}"
+        return f"{self.email} muted {self.idea_id}"
 
 
 class Vote(models.Model):

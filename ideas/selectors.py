@@ -14,9 +14,12 @@ from django.db.models import Count, Q, QuerySet
 from ideas.models import (
     Category,
     Comment,
+    Decision,
     Idea,
     Importance,
+    Merge,
     ProxyVote,
+    ReplyTemplate,
     Status,
     StatusChange,
     Vote,
@@ -459,3 +462,91 @@ def sales_digest_items(*, user: User, since: datetime) -> list[DigestItem]:
         )
         item.changes.append(change)
     return sorted(items.values(), key=lambda i: (i.idea.product.name, i.idea.title))
+
+
+# --- PM triage ----------------------------------------------------------------------------
+
+INBOX_LIMIT = 50
+
+
+def inbox_ideas(
+    *, product: Product, filters: dict[str, object], limit: int = INBOX_LIMIT
+) -> list[Idea]:
+    """The PM's triage list: new and held ideas oldest first by default, or any status.
+    Three queries whatever the rows: ideas (with category and assignee), their themes, and
+    an account lookup when filtering by account."""
+    qs: QuerySet[Idea] = Idea.objects.filter(
+        product=product, confirmed_at__isnull=False
+    ).select_related("category", "assignee", "author")
+    status = filters.get("status") or ""
+    if status == "inbox":
+        qs = qs.filter(Q(status=Status.NEW) | Q(is_approved=False)).exclude(status=Status.MERGED)
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    if filters.get("category"):
+        qs = qs.filter(category__slug=filters["category"])
+    if filters.get("theme"):
+        qs = qs.filter(themes__slug=filters["theme"])
+    assignee = filters.get("assignee") or ""
+    if assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif isinstance(assignee, str) and assignee.isdigit():
+        qs = qs.filter(assignee_id=int(assignee))
+    account_text = str(filters.get("account") or "").strip()
+    if account_text:
+        accounts = account_search(text=account_text, limit=20)
+        qs = qs.filter(
+            Q(proxy_votes__account__in=accounts) | Q(votes__user__account__in=accounts)
+        ).distinct()
+    if filters.get("since"):
+        qs = qs.filter(created_at__date__gte=filters["since"])
+    if filters.get("until"):
+        qs = qs.filter(created_at__date__lte=filters["until"])
+    if filters.get("q"):
+        qs = _search(qs, str(filters["q"]))
+    order = ["created_at", "pk"] if status == "inbox" else ["-created_at", "-pk"]
+    return list(qs.order_by(*order).prefetch_related("themes")[:limit])
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    change: StatusChange
+    decision: Decision | None = None
+
+
+def idea_timeline(*, idea: Idea) -> list[TimelineEntry]:
+    """Every status change, newest first, with the decision taken at a decline."""
+    changes = list(StatusChange.objects.filter(idea=idea).select_related("by"))
+    decisions = list(Decision.objects.filter(idea=idea).order_by("decided_at", "id"))
+    entries = []
+    for change in changes:
+        decision = None
+        if change.to_status == Status.DECLINED:
+            earlier = [d for d in decisions if d.decided_at <= change.at]
+            decision = earlier[-1] if earlier else None
+        entries.append(TimelineEntry(at=change.at, change=change, decision=decision))
+    return entries
+
+
+def current_decision(*, idea: Idea) -> Decision | None:
+    if idea.status != Status.DECLINED:
+        return None
+    return Decision.objects.filter(idea=idea).select_related("decided_by").first()
+
+
+def merges_into(*, idea: Idea) -> list[Merge]:
+    """Duplicates merged into this idea (still merged), for links to their comments."""
+    return list(Merge.objects.filter(target=idea, undone_at__isnull=True).select_related("source"))
+
+
+def pm_idea_extras(*, idea: Idea) -> dict[str, object]:
+    """What the PM sees beside an idea: its merge out (to undo), and reply templates."""
+    return {
+        "merge_out": Merge.objects.filter(source=idea, undone_at__isnull=True)
+        .select_related("target")
+        .first(),
+        "reply_templates": list(
+            ReplyTemplate.objects.filter(Q(product=idea.product) | Q(product__isnull=True))
+        ),
+    }

@@ -34,6 +34,12 @@ def send_sales_digests() -> int:
     return services.sales_digests_send_all()
 
 
+@shared_task(name="ideas.tasks.revisit_declined_ideas", ignore_result=True)
+def revisit_declined_ideas() -> int:
+    """Daily: declined ideas whose revisit date has come go back to the inbox."""
+    return len(services.decisions_revisit_due())
+
+
 @shared_task(name="ideas.tasks.sweep_outbox", ignore_result=True)
 def sweep_outbox() -> int:
     """Send what is still pending (its task was lost, or Redis was away)."""

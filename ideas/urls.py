@@ -20,4 +20,5 @@ urlpatterns = [
         name="proxy_vote_withdraw",
     ),
     path("my-votes/", views.my_votes, name="my_votes"),
+    path("ideas/unsubscribe/<str:token>/", views.idea_unsubscribe, name="unsubscribe"),
 ]

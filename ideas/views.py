@@ -11,13 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ideas import selectors, services
+from ideas import selectors, services, spam
 from ideas.access import get_idea_for_user
 from ideas.forms import CommentForm, IdeaForm, ProxyVoteForm, VoteImportanceForm
 from ideas.models import Idea, Importance, ProxyVote, Status
-from portal.access import get_product_for_user, require_team_member
+from portal.access import get_product_for_user, is_product_pm, require_team_member
 from portal.models import Account, User
 
 
@@ -76,6 +77,7 @@ def idea_list(request: HttpRequest, product_slug: str) -> HttpResponse:
             "statuses": [(s.value, s.label) for s in Status if s is not Status.MERGED],
             "next_url": next_url,
             "first_url": "?" + urlencode(base_query) if filters.after else "",
+            "can_manage": is_product_pm(request.user, product),
         },
     )
 
@@ -97,6 +99,20 @@ def idea_new(request: HttpRequest, product_slug: str) -> HttpResponse:
         initial={"title": request.GET.get("title", "")[:140]},
     )
     similar: list[Idea] = []
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if spam.is_bot(request.POST):
+            # Look like success to the bot; keep nothing.
+            messages.success(request, "Thanks! We will look at your idea.")
+            return redirect("ideas:list", product_slug=product.slug)
+        submitter = user.email if user else form.cleaned_data["email"]
+        if spam.over_limit(kind="idea", who=submitter, limit=spam.IDEAS_PER_HOUR):
+            form.add_error(
+                None,
+                f"You have submitted {spam.IDEAS_PER_HOUR} ideas in the last hour. Please wait "
+                "a little and submit again: everything you typed is still here.",
+            )
+            status = 429
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         result = services.idea_submit(
@@ -134,6 +150,7 @@ def idea_new(request: HttpRequest, product_slug: str) -> HttpResponse:
                 user=request.user, idea_ids=[i.pk for i in similar]
             ),
         },
+        status=status,
     )
 
 
@@ -200,12 +217,22 @@ def _detail_context(
         "importance_label": Importance(idea.importance).label,
         "demand": selectors.idea_demand(idea=idea) if is_team else None,
         "is_team": is_team,
+        "can_manage": is_product_pm(request.user, idea.product),
+        "decision": selectors.current_decision(idea=idea),
+        "timeline": selectors.idea_timeline(idea=idea),
+        "merged_here": selectors.merges_into(idea=idea),
     }
 
 
 @require_GET
 def idea_detail(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
     idea = get_idea_for_user(request.user, product_slug, idea_id)
+    if idea.merged_into is not None and "merged" not in request.GET:
+        messages.info(
+            request,
+            f"“{idea.title}” was merged into this idea: its votes and followers are here now.",
+        )
+        return redirect("ideas:detail", product_slug=product_slug, idea_id=idea.merged_into.pk)
     return render(request, "ideas/idea_detail.html", _detail_context(request, idea, CommentForm()))
 
 
@@ -260,6 +287,19 @@ def idea_comment(request: HttpRequest, product_slug: str, idea_id: int) -> HttpR
     if not isinstance(request.user, User):
         return _login_required_response(request, detail_url)
     form = CommentForm(request.POST)
+    if form.is_valid() and spam.is_bot(request.POST):
+        return redirect(detail_url)
+    if form.is_valid() and spam.over_limit(
+        kind="comment", who=request.user.email, limit=spam.COMMENTS_PER_HOUR
+    ):
+        form.add_error(
+            "body",
+            f"You have posted {spam.COMMENTS_PER_HOUR} comments in the last hour. Please wait "
+            "a little and post again: your comment is still here.",
+        )
+        return render(
+            request, "ideas/idea_detail.html", _detail_context(request, idea, form), status=429
+        )
     if not form.is_valid():
         return render(
             request, "ideas/idea_detail.html", _detail_context(request, idea, form), status=400
@@ -342,4 +382,29 @@ def my_votes(request: HttpRequest, product_slug: str) -> HttpResponse:
         request,
         "ideas/my_votes.html",
         {"product": product, "votes": votes, "proxies": proxies},
+    )
+
+
+@csrf_exempt  # the signed token is the permission; mail clients post here in one click
+@require_http_methods(["GET", "POST"])
+def idea_unsubscribe(request: HttpRequest, product_slug: str, token: str) -> HttpResponse:
+    """The link in every email about an idea: stop emails about it to that address."""
+    product = get_product_for_user(request.user, product_slug)
+    try:
+        data = signing.loads(token, salt=services.UNSUBSCRIBE_SALT)
+        idea = Idea.objects.filter(pk=data["idea"], product=product).first()
+    except (signing.BadSignature, KeyError, TypeError):
+        idea = None
+    if idea is None:
+        return render(
+            request, "ideas/idea_unsubscribe.html", {"product": product, "bad": True}, status=400
+        )
+    done = False
+    if request.method == "POST":
+        services.idea_unsubscribe(token=token)
+        done = True
+    return render(
+        request,
+        "ideas/idea_unsubscribe.html",
+        {"product": product, "idea": idea, "email": data["email"], "done": done, "bad": False},
     )

@@ -70,3 +70,11 @@ def require_team_member(user: AnyUser) -> User:
     if not isinstance(user, User) or not user.is_active or not user.is_team_member:
         raise Http404("Not found")
     return user
+
+
+def get_product_for_pm(user: AnyUser, slug: str) -> Product:
+    """A product the user manages (its PMs, and admins); 404 for everyone else."""
+    product = Product.objects.filter(slug=slug).first()
+    if product is None or not is_product_pm(user, product):
+        raise Http404("No such product")
+    return product

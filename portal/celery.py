@@ -44,6 +44,10 @@ app.conf.update(
             "task": "ideas.tasks.send_sales_digests",
             "schedule": crontab(day_of_week="mon", hour=7, minute=0),
         },
+        "revisit-declined-ideas": {
+            "task": "ideas.tasks.revisit_declined_ideas",
+            "schedule": crontab(hour=6, minute=0),
+        },
         "refresh-expired-opportunities": {
             "task": "ideas.tasks.refresh_expired_opportunities",
             "schedule": crontab(hour=2, minute=15),

@@ -10,4 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("p/<slug:product_slug>/", include("ideas.urls")),
     path("sales/", include("ideas.sales_urls")),
+    path("pm/<slug:product_slug>/", include("ideas.pm_urls")),
 ]

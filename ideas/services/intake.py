@@ -22,6 +22,7 @@ from ideas.models import (
     Vote,
 )
 from ideas.services.demand import idea_demand_refresh
+from ideas.services.notifications import notify_comment
 from ideas.services.outbox import email_enqueue
 from portal.models import Product, Role, User
 from portal.services import account_for_email
@@ -108,7 +109,15 @@ def idea_confirm(*, token: str) -> Idea:
         user = User.objects.filter(email__iexact=idea.author_email).first()
         if user is not None:
             idea.author = user
-        idea.save(update_fields=["confirmed_at", "author", "updated_at"])
+        if idea.product.moderate_first_anonymous_ideas:
+            # A first-time submitter's idea waits for a PM; a known address goes straight on.
+            idea.is_approved = Idea.objects.filter(
+                product=idea.product,
+                author_email__iexact=idea.author_email,
+                is_approved=True,
+                confirmed_at__isnull=False,
+            ).exists()
+        idea.save(update_fields=["confirmed_at", "author", "is_approved", "updated_at"])
         if user is not None:
             _vote_insert(idea=idea, user=user)
             Follow.objects.get_or_create(idea=idea, user=user)
@@ -218,6 +227,7 @@ def comment_add(*, idea: Idea, author: User, body: str, is_internal: bool = Fals
         if not is_internal:
             Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
         Follow.objects.get_or_create(idea=idea, user=author)
+        notify_comment(comment=comment)
     return comment
 
 

@@ -158,11 +158,11 @@ def test_my_accounts_lists_each_owned_accounts_requests(client: Client, sales: U
     html = client.get("/sales/?status=under_review").content.decode()
     assert "Dark mode" in html
     assert "Audit log" not in html
-    services.idea_set_status(
+    services.idea_decline(
         idea=asked_by_proxy,
-        status=Status.DECLINED,
-        by=make_user(role=Role.PM),
-        note="Out of scope: we integrate with your SIEM instead.",
+        by=make_user(role=Role.ADMIN),
+        kind="out_of_scope",
+        reason="Out of scope: we integrate with your SIEM instead.",
     )
     html = client.get(f"/sales/accounts/{acme.pk}/").content.decode()
     assert "Out of scope: we integrate with your SIEM instead." in html
@@ -248,7 +248,7 @@ def test_weekly_digest_tells_sales_what_changed_with_the_reason(sales: User) -> 
     quiet = make_idea(title="Untouched idea")
     _proxy(idea, acme, sales)
     _proxy(quiet, acme, sales)
-    pm = make_user(role=Role.PM)
+    pm = make_user(role=Role.ADMIN)
     services.idea_set_status(
         idea=idea, status=Status.UNDER_REVIEW, by=pm, note="Sizing it for next quarter."
     )
@@ -269,7 +269,7 @@ def test_no_digest_when_nothing_changed(sales: User) -> None:
     acme = make_account(owner=sales)
     idea = make_idea()
     _proxy(idea, acme, sales)
-    services.idea_set_status(idea=idea, status=Status.PLANNED, by=make_user(role=Role.PM))
+    services.idea_set_status(idea=idea, status=Status.PLANNED, by=make_user(role=Role.ADMIN))
     later = timezone.now() + timedelta(days=8)  # the change is older than a week by then
     assert services.sales_digest_send(user=sales, now=later) is None
     assert services.sales_digests_send_all(now=later) == 0
@@ -287,7 +287,7 @@ def test_the_signed_unsubscribe_link_stops_the_digest(client: Client, sales: Use
     acme = make_account(owner=sales)
     idea = make_idea()
     _proxy(idea, acme, sales)
-    services.idea_set_status(idea=idea, status=Status.PLANNED, by=make_user(role=Role.PM))
+    services.idea_set_status(idea=idea, status=Status.PLANNED, by=make_user(role=Role.ADMIN))
     assert services.sales_digest_send(user=User.objects.get(pk=sales.pk)) is None
 
 
