@@ -1333,3 +1333,65 @@ PROXY_VOTES: list[dict[str, Any]] = [
         "note": "“The newsroom board is unusable at 9am.”",
     },
 ]
+
+# Kind words PMs start from when they decline (offered on every product).
+REPLY_TEMPLATES: list[dict[str, str]] = [
+    {
+        "kind": "not_now",
+        "name": "Not now: other priorities first",
+        "reason": "Thank you for raising this. It is a real need, but this quarter we are "
+        "focused on goals that affect more of you, so we will not start it yet. We have "
+        "set a date to look at it again, and your vote keeps counting until then.",
+        "workaround": "",
+    },
+    {
+        "kind": "already_possible",
+        "name": "Already possible: here is how",
+        "reason": "Good news: you can already do this today, it is just not easy to find. "
+        "We are looking at making it more visible.",
+        "workaround": "See the help article below for the steps.",
+    },
+    {
+        "kind": "will_not_do",
+        "name": "Will not do: conflicts with the product's direction",
+        "reason": "We thought about this carefully. Building it would make Relay harder to "
+        "use for most teams, so we have decided not to. We know that is disappointing, and "
+        "we want to be clear rather than leave it open.",
+        "workaround": "",
+    },
+    {
+        "kind": "out_of_scope",
+        "name": "Out of scope: better served by an integration",
+        "reason": "This is outside what Relay aims to do itself; a dedicated tool does it "
+        "better, and we would rather integrate well with it.",
+        "workaround": "",
+    },
+]
+
+# What the PM has already decided, so the demo shows a kind "no" and a merge.
+DECLINES: list[dict[str, Any]] = [
+    {
+        "idea": "Desktop notifications in the browser",
+        "kind": "not_now",
+        "reason": "Thank you for asking. This quarter we are focused on reliability and "
+        "enterprise security, so browser notifications wait. We will look again in spring.",
+        "workaround": "The Relay mobile app sends push notifications, and the daily digest "
+        "email can be set to hourly.",
+        "workaround_url": "https://help.relay.example/notifications",
+        "revisit_in_days": 120,
+    },
+]
+MERGES: list[tuple[str, str]] = [("Dark theme for the web app", "Dark mode")]
+THEMES: dict[str, list[str]] = {
+    "Enterprise security": [
+        "SAML single sign-on with Okta",
+        "SSO with Azure AD (Microsoft Entra ID)",
+        "SCIM user provisioning and deprovisioning",
+        "Audit log of who changed what",
+        "Enforce two-factor authentication for the whole workspace",
+    ],
+    "Calendar sync": [
+        "Show task due dates in Google Calendar",
+        "Sync due dates with Outlook / Microsoft 365 calendars",
+    ],
+}

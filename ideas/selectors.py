@@ -306,9 +306,9 @@ def account_requests(
     status: str = "",
     sort: str = "importance",
 ) -> list[AccountRequests]:
-    """Every idea each account asked for, in products the user may see. Three queries
-    whatever the number of accounts and ideas: products, proxy votes, users' votes,
-    and the ideas those votes are for."""
+    """Every idea each account asked for, in products the user may see. A fixed number of
+    queries whatever the number of accounts and ideas: visible products, proxy votes,
+    users' votes, the ideas those votes are for, and the decisions on declined ones."""
     visible = [p.pk for p in products_for_user(user)]
     account_ids = [a.pk for a in accounts]
     ideas = Idea.objects.filter(product_id__in=visible).exclude(status=Status.MERGED)

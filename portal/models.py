@@ -93,6 +93,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.email
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        # One address, one login, whatever the case it was typed in.
+        self.email = self.email.strip().lower()
         if self._state.adding and self.account_id is None:
             # A new user belongs to the account that owns their email domain.
             match = AccountDomain.objects.filter(domain=email_domain(self.email)).first()

@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0002_user_sales_digest'),
+        ("portal", "0002_user_sales_digest"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='moderate_first_anonymous_ideas',
-            field=models.BooleanField(default=False, help_text="Hold a visitor's first anonymous idea for a PM to approve before it shows."),
+            model_name="product",
+            name="moderate_first_anonymous_ideas",
+            field=models.BooleanField(
+                default=False,
+                help_text="Hold a visitor's first anonymous idea for a PM to approve before it shows.",
+            ),
         ),
     ]

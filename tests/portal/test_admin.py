@@ -46,3 +46,18 @@ def test_saving_an_account_in_admin_links_users_by_domain(admin_client: Client) 
     assert sorted(d.domain for d in account.domains.all()) == ["northwind.test", "nw.test"]
     assert User.objects.get(pk=ann.pk).account == account
     assert Idea.objects.count() == 0
+
+
+def test_a_domain_of_another_account_is_refused_beside_the_field(admin_client: Client) -> None:
+    make_account(name="Acme", domains=["acme.test"])
+    response = admin_client.post(
+        "/admin/portal/account/add/",
+        {"name": "Copycat", "arr": "1", "segment": "", "email_domains": "acme.test"},
+    )
+    assert response.status_code == 200
+    assert "Already used by another account: acme.test (Acme)" in response.content.decode()
+    assert not Account.objects.filter(name="Copycat").exists()
+
+
+def test_emails_are_stored_in_lower_case(admin_client: Client) -> None:
+    assert make_user(email="Mixed.Case@Example.TEST").email == "mixed.case@example.test"

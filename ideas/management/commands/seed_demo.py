@@ -16,8 +16,24 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ideas import demo_data
-from ideas.models import Category, Comment, Follow, Idea, Status, StatusChange, Vote
-from ideas.services import idea_counters_rebuild, proxy_vote_record
+from ideas.models import (
+    Category,
+    Comment,
+    Follow,
+    Idea,
+    ReplyTemplate,
+    Status,
+    StatusChange,
+    Vote,
+)
+from ideas.services import (
+    idea_counters_rebuild,
+    idea_decline,
+    idea_merge,
+    ideas_tag,
+    proxy_vote_record,
+    theme_create,
+)
 from portal.models import Account, Product, Role, User
 from portal.services import account_set_domains
 
@@ -251,3 +267,20 @@ class Command(BaseCommand):
                 else None,
                 expected_close_date=(now + timedelta(days=close_in)).date() if close_in else None,
             )
+
+        ReplyTemplate.objects.bulk_create(ReplyTemplate(**row) for row in demo_data.REPLY_TEMPLATES)
+        for row in demo_data.DECLINES:
+            idea_decline(
+                idea=by_title[row["idea"]],
+                by=pm,
+                kind=row["kind"],
+                reason=row["reason"],
+                workaround=row["workaround"],
+                workaround_url=row["workaround_url"],
+                revisit_on=(now + timedelta(days=row["revisit_in_days"])).date(),
+            )
+        for duplicate, survivor in demo_data.MERGES:
+            idea_merge(source=by_title[duplicate], target=by_title[survivor], by=pm)
+        for name, titles in demo_data.THEMES.items():
+            theme = theme_create(product=product, name=name, by=pm)
+            ideas_tag(ideas=[by_title[t] for t in titles], theme=theme, by=pm)
