@@ -6,8 +6,12 @@ as axe measures it, and that user text never runs as script.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +20,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.mail import EmailMessage
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from ideas.models import Idea
-from ideas.services import comment_add
+from ideas.models import Idea, OutboundEmail
+from ideas.services import comment_add, vote_cast
 from portal.models import Account, Role, User
 from tests.factories import make_account, make_idea, make_product, make_user
 
@@ -273,3 +277,70 @@ def test_sales_records_a_call_from_the_quick_form_and_the_pm_sees_the_revenue(
     demand = pm_page.get_by_role("region", name="Demand")
     expect(demand.get_by_text("$475,000")).to_be_visible(timeout=TIMEOUT)  # 385k ARR + 90k
     expect(demand.get_by_text("No SAML, no rollout.")).to_be_visible()
+
+
+def test_pm_triages_with_the_keyboard_declines_kindly_and_merges(
+    page: Page,
+    sign_in: SignIn,
+    new_context: Callable[..., BrowserContext],
+    celery_worker: subprocess.Popen[bytes],
+) -> None:
+    pm = _verified(make_user(role=Role.PM, email="pat@vendor.test", name="Pat PM"))
+    customer = _verified(make_user(email="cara@customer.test", name="Cara"))
+    product = make_product(name="Relay", slug="relay", team=[pm])
+    first = make_idea(product=product, title="Browser notifications")
+    second = make_idea(product=product, title="Dark mode")
+    third = make_idea(product=product, title="Dark theme please")
+    vote_cast(idea=first, user=customer)
+
+    sign_in(page, pm)
+    page.goto(f"/pm/{product.slug}/")
+    rows = page.locator(".triage-row")
+    expect(rows).to_have_count(3, timeout=TIMEOUT)
+    page.keyboard.press("j")  # first row
+    expect(rows.nth(0)).to_be_focused()
+    page.keyboard.press("j")
+    expect(rows.nth(1)).to_be_focused()
+    page.keyboard.press("k")
+    expect(rows.nth(0)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Browser notifications")).to_be_visible(timeout=TIMEOUT)
+
+    decline = page.get_by_role("region", name="Decline, kindly")
+    decline.get_by_label("Decision").select_option(label="Not now")
+    decline.get_by_label("Why, in plain words").fill(
+        "We are focused on security this quarter; we will look again in spring."
+    )
+    decline.get_by_label("Workaround or existing feature").fill("The mobile app sends pushes.")
+    decline.get_by_label("Link to it").fill("https://help.example.test/push")
+    decline.get_by_role("button", name="Decline with this explanation").click()
+    expect(page.get_by_text("Everyone who asked will get the decision")).to_be_visible(
+        timeout=TIMEOUT
+    )
+
+    page.goto(f"/pm/{product.slug}/ideas/{third.pk}/")
+    merge = page.get_by_role("region", name="Merge a duplicate")
+    merge.get_by_label("Merge into idea number").fill(str(second.pk))
+    merge.get_by_role("button", name="Merge this idea into it").click()
+    expect(page.get_by_text(f"Merged into #{second.pk}")).to_be_visible(timeout=TIMEOUT)
+    assert Idea.objects.get(pk=third.pk).merged_into_id == second.pk
+
+    customer_page = new_context().new_page()
+    sign_in(customer_page, customer)
+    customer_page.goto(f"/p/{product.slug}/ideas/{first.pk}/")
+    decision = customer_page.get_by_role("region", name="Our decision: not now")
+    expect(decision).to_be_visible(timeout=TIMEOUT)
+    expect(decision.get_by_text("The mobile app sends pushes.")).to_be_visible()
+
+    email = OutboundEmail.objects.get(to=customer.email, reason="idea_status")
+    deadline = time.monotonic() + 20
+    while email.state != OutboundEmail.State.SENT and time.monotonic() < deadline:
+        time.sleep(0.2)
+        email.refresh_from_db()
+    assert email.state == OutboundEmail.State.SENT
+    written = [
+        f.read_text()
+        for f in Path(os.environ["EMAIL_FILE_PATH"]).glob("*.log")
+        if "cara@customer.test" in f.read_text()
+    ]
+    assert any("We are focused on security this quarter" in text for text in written)
