@@ -79,7 +79,7 @@ def second_worker(celery_worker: subprocess.Popen[bytes]) -> Iterator[None]:
     )  # fmt: skip
     from portal.celery import app
 
-    _wait(lambda: len(app.control.ping(timeout=0.5)) >= 2, timeout=30)
+    _wait(lambda: len(app.control.ping(timeout=0.5) or []) >= 2, timeout=30)
     yield
     process.terminate()
     process.wait(timeout=10)
