@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ideas import selectors, services
+from ideas import selectors, services, spam
 from ideas.models import Comment, Idea, Status
 from portal.models import Product, User
 from tests.factories import make_category, make_idea, make_product, make_user
@@ -326,3 +327,31 @@ def test_home_redirects_to_the_only_portal(client: Client) -> None:
     assert client.get("/")["Location"] == f"/p/{product.slug}/"
     make_product(name="Second")
     assert "Second" in client.get("/").content.decode()
+
+
+def test_a_filled_honeypot_keeps_nothing_but_looks_like_success(client: Client) -> None:
+    product = make_product()
+    client.force_login(make_user())
+    response = client.post(
+        f"/p/{product.slug}/ideas/new/",
+        {"title": "Cheap pills", "problem": "Buy now", "importance": "important", "website": "x"},
+    )
+    assert response.status_code == 302
+    assert not Idea.objects.exists()
+
+
+def test_too_many_ideas_in_an_hour_are_held_back_with_what_was_typed(client: Client) -> None:
+    cache.clear()
+    product = make_product()
+    client.force_login(make_user(email="busy@example.test"))
+    form = {"problem": "A real need", "importance": "important"}
+    for n in range(spam.IDEAS_PER_HOUR):
+        response = client.post(f"/p/{product.slug}/ideas/new/", {**form, "title": f"Idea {n:02}"})
+        assert response.status_code == 302
+    response = client.post(f"/p/{product.slug}/ideas/new/", {**form, "title": "One more idea"})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Please wait a little" in html
+    assert "One more idea" in html
+    assert Idea.objects.count() == spam.IDEAS_PER_HOUR
+    cache.clear()
