@@ -1395,3 +1395,68 @@ THEMES: dict[str, list[str]] = {
         "Sync due dates with Outlook / Microsoft 365 calendars",
     ],
 }
+
+# Scoring: the product's goals, how ideas serve them, and the PM's first ratings.
+GOALS: list[dict[str, Any]] = [
+    {
+        "name": "Win enterprise deals",
+        "description": "Pass security reviews and procurement at companies over 1,000 people.",
+        "weight": 5,
+        "time_frame": "2027 H1",
+    },
+    {
+        "name": "Keep teams in Relay every day",
+        "description": "Fewer reasons to leave Relay during the work day: retention.",
+        "weight": 3,
+        "time_frame": "2027",
+    },
+    {
+        "name": "Fast and reliable at any size",
+        "description": "Large workspaces stay quick; nothing breaks at scale.",
+        "weight": 4,
+        "time_frame": "2027 H1",
+    },
+]
+ALIGNMENT: dict[str, dict[str, int]] = {
+    "SAML single sign-on with Okta": {"Win enterprise deals": 3},
+    "SSO with Azure AD (Microsoft Entra ID)": {"Win enterprise deals": 3},
+    "SCIM user provisioning and deprovisioning": {"Win enterprise deals": 3},
+    "Audit log of who changed what": {"Win enterprise deals": 3},
+    "Enforce two-factor authentication for the whole workspace": {"Win enterprise deals": 2},
+    "Custom roles beyond Admin / Member / Guest": {"Win enterprise deals": 2},
+    "Two-way sync with Jira issues": {"Keep teams in Relay every day": 3},
+    "Post task updates to a Slack channel": {"Keep teams in Relay every day": 2},
+    "Microsoft Teams app with notifications and tabs": {"Keep teams in Relay every day": 2},
+    "Recurring tasks": {"Keep teams in Relay every day": 2},
+    "Custom fields on tasks": {"Keep teams in Relay every day": 2, "Win enterprise deals": 1},
+    "Gantt / timeline view": {"Keep teams in Relay every day": 2},
+    "Boards with 2,000+ tasks take 10 seconds to load": {"Fast and reliable at any size": 3},
+    "Search is slow in large workspaces": {"Fast and reliable at any size": 3},
+    "Raise API rate limits for enterprise plans": {
+        "Fast and reliable at any size": 2,
+        "Win enterprise deals": 1,
+    },
+    "Dark mode": {"Keep teams in Relay every day": 1},
+    "Offline mode for the mobile app": {"Keep teams in Relay every day": 1},
+}
+# Value vs effort, rated 1-5 (effort 5 = months of work).
+RATINGS: dict[str, dict[str, int]] = {
+    "SAML single sign-on with Okta": {"value": 5, "effort": 3},
+    "SSO with Azure AD (Microsoft Entra ID)": {"value": 4, "effort": 2},
+    "SCIM user provisioning and deprovisioning": {"value": 4, "effort": 3},
+    "Audit log of who changed what": {"value": 4, "effort": 3},
+    "Two-way sync with Jira issues": {"value": 5, "effort": 5},
+    "Post task updates to a Slack channel": {"value": 3, "effort": 1},
+    "Microsoft Teams app with notifications and tabs": {"value": 3, "effort": 3},
+    "Recurring tasks": {"value": 4, "effort": 2},
+    "Custom fields on tasks": {"value": 5, "effort": 4},
+    "Gantt / timeline view": {"value": 4, "effort": 5},
+    "Dark mode": {"value": 2, "effort": 2},
+    "Boards with 2,000+ tasks take 10 seconds to load": {"value": 4, "effort": 3},
+    "Search is slow in large workspaces": {"value": 3, "effort": 3},
+    "Export reports to Excel": {"value": 3, "effort": 1},
+    "Offline mode for the mobile app": {"value": 3, "effort": 5},
+    "Keyboard shortcuts for everything": {"value": 2, "effort": 2},
+    "Bulk edit tasks": {"value": 3, "effort": 2},
+    "Raise API rate limits for enterprise plans": {"value": 3, "effort": 1},
+}

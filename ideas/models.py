@@ -159,6 +159,9 @@ class Idea(models.Model):
     demand_important = models.PositiveIntegerField(default=0, editable=False)
     demand_critical = models.PositiveIntegerField(default=0, editable=False)
     demand_deal_blocker = models.PositiveIntegerField(default=0, editable=False)
+    # The current total (0-100) of the product's scorecard, written by scoring through
+    # ideas.services.idea_scores_store; 0 until first scored.
+    score = models.FloatField(default=0.0, editable=False)
     # ln of the sum of exp((t - epoch) / tau) over votes: orders ideas by recent demand.
     trending_score = models.FloatField(default=0.0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -175,6 +178,7 @@ class Idea(models.Model):
                 fields=["product", "-trending_score", "-id"], name="idea_product_trending_idx"
             ),
             models.Index(fields=["product", "status"], name="idea_product_status_idx"),
+            models.Index(fields=["product", "-score", "-id"], name="idea_product_score_idx"),
         ]
 
     def __str__(self) -> str:

@@ -28,7 +28,8 @@ def _filter_choices() -> dict[str, object]:
         "importances": Importance.choices,
         "statuses": [(s.value, s.label) for s in Status if s is not Status.MERGED],
         "sorts": [
-            ("importance", "Importance"), ("votes", "Votes"), ("revenue", "Revenue at stake"),
+            ("importance", "Importance"), ("score", "Score"), ("votes", "Votes"),
+            ("revenue", "Revenue at stake"),
             ("status", "Status"), ("title", "Title"),
         ],
     }  # fmt: skip

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from ideas.models import (
     Category,
@@ -268,6 +268,7 @@ class AccountRequest:
     voters: int = 0
     importance: str = ""
     decision: StatusChange | None = None
+    rank: int | None = None
 
     @property
     def importance_rank(self) -> int:
@@ -289,10 +290,36 @@ class AccountRequests:
     requests: list[AccountRequest]
 
 
+def idea_ranks(*, idea_ids: list[int]) -> dict[int, int]:
+    """Each idea's rank by score within its product (1 = highest), in one query: the number
+    of the product's ideas scoring higher, plus one (an indexed range count per idea)."""
+    if not idea_ids:
+        return {}
+    higher = (
+        Idea.objects.filter(
+            product=OuterRef("product"),
+            score__gt=OuterRef("score"),
+            confirmed_at__isnull=False,
+        )
+        .exclude(status=Status.MERGED)
+        .order_by()
+        .values("product")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return {
+        pk: (above or 0) + 1
+        for pk, above in Idea.objects.filter(pk__in=idea_ids)
+        .annotate(above=Subquery(higher))
+        .values_list("pk", "above")
+    }
+
+
 REQUEST_SORTS = {
     "importance": lambda r: (-r.importance_rank, -r.idea.vote_count),
     "votes": lambda r: (-r.idea.vote_count, r.idea.title),
     "revenue": lambda r: (-r.idea.revenue_at_stake, r.idea.title),
+    "score": lambda r: (-r.idea.score, r.idea.title),
     "status": lambda r: (r.idea.status, r.idea.title),
     "title": lambda r: r.idea.title.lower(),
 }
@@ -352,6 +379,10 @@ def account_requests(
     for rows in by_account.values():
         for request in rows.values():
             request.decision = decisions.get(request.idea.pk)
+    ranks = idea_ranks(idea_ids=[r.idea.pk for rows in by_account.values() for r in rows.values()])
+    for rows in by_account.values():
+        for request in rows.values():
+            request.rank = ranks.get(request.idea.pk)
     key = REQUEST_SORTS.get(sort, REQUEST_SORTS["importance"])
     result = []
     for account in accounts:

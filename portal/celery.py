@@ -48,6 +48,10 @@ app.conf.update(
             "task": "ideas.tasks.revisit_declined_ideas",
             "schedule": crontab(hour=6, minute=0),
         },
+        "rescore-all-products": {
+            "task": "scoring.tasks.rescore_all_products",
+            "schedule": crontab(hour=3, minute=30),
+        },
         "refresh-expired-opportunities": {
             "task": "ideas.tasks.refresh_expired_opportunities",
             "schedule": crontab(hour=2, minute=15),

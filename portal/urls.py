@@ -11,4 +11,5 @@ urlpatterns = [
     path("p/<slug:product_slug>/", include("ideas.urls")),
     path("sales/", include("ideas.sales_urls")),
     path("pm/<slug:product_slug>/", include("ideas.pm_urls")),
+    path("pm/<slug:product_slug>/", include("scoring.urls")),
 ]

@@ -31,6 +31,7 @@ from ideas.services.outbox import (
     outbox_deliver,
     outbox_pending_ids,
 )
+from ideas.services.scores import idea_scores_store
 from ideas.services.workflow import (
     decisions_revisit_due,
     idea_approve,
@@ -63,6 +64,7 @@ __all__ = [
     "idea_decline",
     "idea_demand_refresh",
     "idea_merge",
+    "idea_scores_store",
     "idea_set_status",
     "idea_submit",
     "idea_unmerge",

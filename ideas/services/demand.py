@@ -21,6 +21,7 @@ from ideas.models import (
     Source,
     Vote,
 )
+from ideas.signals import demand_changed
 from portal.access import can_view_product
 from portal.models import Account, User
 
@@ -36,6 +37,7 @@ def idea_demand_refresh(*, idea_ids: Iterable[int]) -> None:
     An account counts once per idea however many of its users voted and whether or not
     sales also recorded a proxy vote for it. Revenue at stake is the ARR of those accounts
     plus the value of open opportunities (no close date, or one not yet passed)."""
+    idea_ids = list(idea_ids)
     today = timezone.localdate()
     for idea_id in idea_ids:
         voter_accounts = set(
@@ -72,6 +74,8 @@ def idea_demand_refresh(*, idea_ids: Iterable[int]) -> None:
             demand_critical=counts[Importance.CRITICAL],
             demand_deal_blocker=counts[Importance.DEAL_BLOCKER],
         )
+    if idea_ids:
+        demand_changed.send(sender=Idea, idea_ids=list(idea_ids))
 
 
 def ideas_with_opportunities_closed_since(*, days: int) -> list[int]:

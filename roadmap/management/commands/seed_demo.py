@@ -1,4 +1,6 @@
-"""Fill an empty database with a believable demo portal (product slug ``demo``)."""
+"""Fill an empty database with a believable demo portal (product slug ``demo``).
+
+It lives in the rightmost app because it fills every app: portal, ideas and scoring."""
 
 from __future__ import annotations
 
@@ -36,6 +38,8 @@ from ideas.services import (
 )
 from portal.models import Account, Product, Role, User
 from portal.services import account_set_domains
+from scoring.models import IdeaGoal, Rating, ScoreEvent
+from scoring.services import goal_save, product_rescore, scorecard_apply_preset
 
 STAFF = [
     ("admin@example.com", "Ada Admin", Role.ADMIN),
@@ -284,3 +288,18 @@ class Command(BaseCommand):
         for name, titles in demo_data.THEMES.items():
             theme = theme_create(product=product, name=name, by=pm)
             ideas_tag(ideas=[by_title[t] for t in titles], theme=theme, by=pm)
+
+        scorecard = scorecard_apply_preset(product=product, preset="value_vs_effort", by=pm)
+        goals = {row["name"]: goal_save(product=product, by=pm, **row) for row in demo_data.GOALS}
+        for title, links in demo_data.ALIGNMENT.items():
+            for goal_name, strength in links.items():
+                IdeaGoal.objects.create(
+                    idea=by_title[title], goal=goals[goal_name], strength=strength
+                )
+        metrics = {m.key: m for m in scorecard.metrics.all()}
+        Rating.objects.bulk_create(
+            Rating(idea=by_title[title], metric=metrics[key], value=value, rated_by=pm)
+            for title, values in demo_data.RATINGS.items()
+            for key, value in values.items()
+        )
+        product_rescore(product=product, event=ScoreEvent.SCORECARD)

@@ -1,0 +1,308 @@
+"""Writes for scoring: goals, scorecards and weights, ratings, alignment, and rescoring.
+
+A rating or alignment change rescores its idea at once. A vote, proxy vote or account
+change rescores the ideas it touched after commit (see receivers). A scorecard or goal
+weight change rescores the whole product in one set-based background job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ideas.models import Idea
+from ideas.services import idea_scores_store
+from portal.access import is_product_pm
+from portal.models import Product, User
+from scoring import engine, selectors
+from scoring.models import (
+    Goal,
+    IdeaGoal,
+    IdeaScore,
+    Metric,
+    Rating,
+    Scorecard,
+    ScorecardChange,
+    ScoreEvent,
+    ScoreHistory,
+)
+
+BATCH = 5_000
+
+
+def _require_pm(user: User, product: Product) -> None:
+    if not is_product_pm(user, product):
+        raise PermissionDenied("Only the product's PMs and admins manage its scoring.")
+
+
+def _rescore_product_later(product: Product, event: str) -> None:
+    from scoring.tasks import rescore_product
+
+    product_id = product.pk
+    transaction.on_commit(lambda: rescore_product.delay(product_id, event), robust=True)
+
+
+# --- Scorecards and weights -------------------------------------------------------------
+
+
+def scorecard_apply_preset(*, product: Product, preset: str, by: User | None) -> Scorecard:
+    """Start a new active scorecard from a preset (the old one is kept, inactive)."""
+    if by is not None:
+        _require_pm(by, product)
+    if preset not in engine.PRESETS:
+        raise ValidationError(f"Unknown preset {preset!r}.")
+    spec = engine.PRESETS[preset]
+    with transaction.atomic():
+        old = Scorecard.objects.select_for_update().filter(product=product, active=True).first()
+        before = _weights(old) if old else {}
+        Scorecard.objects.filter(product=product, active=True).update(active=False)
+        scorecard = Scorecard.objects.create(product=product, name=spec.name, preset=preset)
+        Metric.objects.bulk_create(
+            Metric(
+                scorecard=scorecard,
+                key=m.key,
+                name=m.name,
+                rubric=m.rubric,
+                kind=m.kind.value,
+                weight=m.weight,
+                cost=m.cost,
+                scale=m.scale.value if m.scale else "",
+                signal=m.signal.value if m.signal else "",
+                order=n,
+            )
+            for n, m in enumerate(spec.metrics)
+        )
+        ScorecardChange.objects.create(
+            scorecard=scorecard,
+            by=by,
+            before=before,
+            after=_weights(scorecard),
+            note=f"Started from the {spec.name} preset",
+        )
+        _rescore_product_later(product, ScoreEvent.SCORECARD)
+    return scorecard
+
+
+def _weights(scorecard: Scorecard) -> dict[str, float]:
+    return {m.key: m.weight for m in scorecard.metrics.all()}
+
+
+def scorecard_set_weights(
+    *, scorecard: Scorecard, weights: Mapping[str, float], by: User, note: str = ""
+) -> ScorecardChange | None:
+    """Save new metric weights, record who changed what, and rescore the product."""
+    _require_pm(by, scorecard.product)
+    metrics = {m.key: m for m in scorecard.metrics.all()}
+    unknown = set(weights) - set(metrics)
+    if unknown:
+        raise ValidationError(f"Unknown metrics: {', '.join(sorted(unknown))}.")
+    if any(w < 0 for w in weights.values()):
+        raise ValidationError("Weights cannot be negative.")
+    before = {k: m.weight for k, m in metrics.items()}
+    after = {**before, **{k: float(v) for k, v in weights.items()}}
+    if after == before:
+        return None
+    if not any(after.values()):
+        raise ValidationError("At least one metric needs a weight above zero.")
+    with transaction.atomic():
+        for key, weight in after.items():
+            if weight != before[key]:
+                Metric.objects.filter(pk=metrics[key].pk).update(weight=weight)
+        change = ScorecardChange.objects.create(
+            scorecard=scorecard, by=by, before=before, after=after, note=note
+        )
+        _rescore_product_later(scorecard.product, ScoreEvent.WEIGHTS)
+    return change
+
+
+# --- Goals and alignment ----------------------------------------------------------------
+
+
+def goal_save(
+    *,
+    product: Product,
+    by: User,
+    name: str,
+    weight: int,
+    description: str = "",
+    time_frame: str = "",
+    active: bool = True,
+    goal: Goal | None = None,
+) -> Goal:
+    """Create or update a goal; a change of weight or activity rescores the product."""
+    _require_pm(by, product)
+    if not name.strip():
+        raise ValidationError("Give the goal a name.")
+    if not 0 <= weight <= 10:
+        raise ValidationError("A goal's weight is between 0 and 10.")
+    with transaction.atomic():
+        if goal is None:
+            goal = Goal.objects.create(
+                product=product,
+                name=name.strip(),
+                weight=weight,
+                description=description,
+                time_frame=time_frame,
+                active=active,
+                order=Goal.objects.filter(product=product).count(),
+            )
+            changed = True
+        else:
+            changed = (goal.weight, goal.active) != (weight, active)
+            goal.name, goal.weight, goal.description = name.strip(), weight, description
+            goal.time_frame, goal.active = time_frame, active
+            goal.save()
+        if changed:
+            _rescore_product_later(product, ScoreEvent.GOAL)
+    return goal
+
+
+def idea_goal_set(*, idea: Idea, goal: Goal, strength: int, by: User) -> None:
+    """How strongly the idea serves the goal (0-3); rescores the idea."""
+    _require_pm(by, idea.product)
+    if goal.product_id != idea.product_id:
+        raise ValidationError("The goal belongs to another product.")
+    if not 0 <= strength <= 3:
+        raise ValidationError("Strength is 0 (not at all) to 3 (directly).")
+    with transaction.atomic():
+        if strength == 0:
+            IdeaGoal.objects.filter(idea=idea, goal=goal).delete()
+        else:
+            IdeaGoal.objects.update_or_create(idea=idea, goal=goal, defaults={"strength": strength})
+        ideas_rescore(idea_ids=[idea.pk], product=idea.product, event=ScoreEvent.GOAL)
+
+
+# --- Ratings -----------------------------------------------------------------------------
+
+
+def rating_set(*, idea: Idea, metric: Metric, value: float | None, by: User) -> Rating | None:
+    """Rate an idea on a rating metric of its product's scorecard (None clears it), and
+    rescore the idea at once."""
+    _require_pm(by, idea.product)
+    if metric.scorecard.product_id != idea.product_id:
+        raise ValidationError("That metric belongs to another product's scorecard.")
+    if metric.kind != engine.Kind.RATING.value:
+        raise ValidationError(f"{metric.name} is computed, not rated.")
+    allowed = engine.SCALE_VALUES[engine.Scale(metric.scale)]
+    if value is not None and value not in allowed:
+        shown = ", ".join(f"{v:g}" for v in allowed)
+        raise ValidationError(f"{metric.name} takes one of {shown}.")
+    with transaction.atomic():
+        rating: Rating | None = None
+        if value is None:
+            Rating.objects.filter(idea=idea, metric=metric).delete()
+        else:
+            rating, _ = Rating.objects.update_or_create(
+                idea=idea,
+                metric=metric,
+                defaults={"value": value, "rated_by": by, "rated_at": timezone.now()},
+            )
+        ideas_rescore(idea_ids=[idea.pk], product=idea.product, event=ScoreEvent.RATING)
+    return rating
+
+
+# --- Rescoring ----------------------------------------------------------------------------
+
+
+def _components(score: engine.Score) -> list[dict[str, object]]:
+    return [
+        {
+            "key": c.key,
+            "name": c.name,
+            "kind": c.kind.value,
+            "raw": c.raw,
+            "normalised": c.normalised,
+            "weight": c.weight,
+            "share": c.share,
+            "contribution": c.contribution,
+            "missing": c.missing,
+        }
+        for c in score.components
+    ]
+
+
+def _store(scorecard: Scorecard, scores: list[engine.Score], event: str) -> int:
+    """Write totals onto the ideas, the explained scores, and a history row for each
+    total that moved. Returns how many totals moved."""
+    now = timezone.now()
+    ids = [s.idea_id for s in scores]
+    previous: dict[int, float] = {}
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        previous.update(IdeaScore.objects.filter(idea_id__in=chunk).values_list("idea_id", "total"))
+    moved = [
+        s
+        for s in scores
+        if s.idea_id not in previous or abs(previous[s.idea_id] - s.total) >= 0.005
+    ]
+    idea_scores_store(scores={s.idea_id: s.total for s in moved})
+    IdeaScore.objects.bulk_create(
+        (
+            IdeaScore(
+                idea_id=s.idea_id,
+                scorecard=scorecard,
+                total=s.total,
+                components=_components(s),
+                missing=list(s.missing),
+                computed_at=now,
+            )
+            for s in scores
+        ),
+        batch_size=2_000,
+        update_conflicts=True,
+        unique_fields=["idea"],
+        update_fields=["scorecard", "total", "components", "missing", "computed_at"],
+    )
+    ScoreHistory.objects.bulk_create(
+        (
+            ScoreHistory(
+                idea_id=s.idea_id,
+                total=s.total,
+                previous=previous.get(s.idea_id),
+                event=event,
+                at=now,
+            )
+            for s in moved
+        ),
+        batch_size=BATCH,
+    )
+    return len(moved)
+
+
+def ideas_rescore(*, idea_ids: Iterable[int], product: Product, event: str) -> int:
+    """Rescore some ideas against the stored product-wide demand maxima (widened by their
+    own figures). Returns how many totals moved."""
+    scorecard = selectors.active_scorecard(product=product)
+    ids = list(idea_ids)
+    if scorecard is None or not ids:
+        return 0
+    inputs = selectors.scoring_inputs(product=product, scorecard=scorecard, idea_ids=ids)
+    scale = selectors.widened(selectors.stored_scale(scorecard), inputs.ideas)
+    scores = [engine.score_idea(idea, inputs.metrics, inputs.goals, scale) for idea in inputs.ideas]
+    with transaction.atomic():
+        return _store(scorecard, scores, event)
+
+
+def product_rescore(*, product: Product, event: str) -> int:
+    """Rescore every idea of the product in one pass: a fixed number of reads, the engine
+    over all of them, and set-based writes. Returns how many totals moved."""
+    scorecard = selectors.active_scorecard(product=product)
+    if scorecard is None:
+        return 0
+    inputs = selectors.scoring_inputs(product=product, scorecard=scorecard)
+    scale = engine.demand_scale(inputs.ideas)
+    scores = [engine.score_idea(idea, inputs.metrics, inputs.goals, scale) for idea in inputs.ideas]
+    with transaction.atomic():
+        Scorecard.objects.filter(pk=scorecard.pk).update(
+            demand_scale={
+                "voters": scale.voters,
+                "accounts": scale.accounts,
+                "revenue": scale.revenue,
+                "importance_points": scale.importance_points,
+                "fresh_votes": scale.fresh_votes,
+            }
+        )
+        return _store(scorecard, scores, event)
