@@ -106,7 +106,7 @@ class DemandScale:
     fresh_votes: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Component:
     key: str
     name: str
@@ -119,7 +119,7 @@ class Component:
     missing: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Score:
     idea_id: int
     total: float
@@ -253,7 +253,17 @@ class _Term:
     product is then mostly dictionary look-ups.
     """
 
-    __slots__ = ("components", "figure", "key", "kind", "metric", "normalise", "points", "share")
+    __slots__ = (
+        "components",
+        "figure",
+        "key",
+        "kind",
+        "metric",
+        "normalise",
+        "points",
+        "share",
+        "weight",
+    )
 
     def __init__(
         self,
@@ -265,6 +275,7 @@ class _Term:
         self.metric = metric
         self.key = metric.key
         self.kind = metric.kind
+        self.weight = _non_negative(metric.weight)  # negative or non-finite weights count as 0
         self.share = share
         self.points = 100.0 * share  # the contribution of a normalised 1
         self.normalise = normalise
@@ -284,7 +295,7 @@ class _Term:
             kind=self.kind,
             raw=value,
             normalised=normalised,
-            weight=_non_negative(self.metric.weight),
+            weight=self.weight,
             share=self.share,
             contribution=0.0 if normalised is None else round(self.points * normalised, 2),
             missing=normalised is None,

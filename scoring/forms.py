@@ -59,9 +59,26 @@ class WeightsForm(forms.Form):
         label="Why (optional, kept in the history)", required=False, max_length=200
     )
 
-    def __init__(self, *args: Any, metrics: list[Metric], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, metrics: list[Metric], goals: list[Goal] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.metrics = metrics
+        self.goals = goals or []
+        for goal in self.goals:
+            self.fields[f"g_{goal.pk}"] = forms.IntegerField(
+                label=goal.name,
+                min_value=0,
+                max_value=10,
+                initial=goal.weight,
+                widget=forms.NumberInput(
+                    attrs={"step": "1", "class": "form-control form-control-sm weight-input"}
+                ),
+                error_messages={
+                    "min_value": "Goal weights are 0 to 10.",
+                    "max_value": "Goal weights are 0 to 10.",
+                },
+            )
         for metric in metrics:
             self.fields[f"w_{metric.key}"] = forms.DecimalField(
                 label=metric.name,
@@ -80,6 +97,9 @@ class WeightsForm(forms.Form):
 
     def weights(self) -> dict[str, float]:
         return {m.key: float(self.cleaned_data[f"w_{m.key}"]) for m in self.metrics}
+
+    def goal_weights(self) -> dict[int, int]:
+        return {g.pk: int(self.cleaned_data[f"g_{g.pk}"]) for g in self.goals}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -426,7 +426,11 @@ WHAT_IF_CANDIDATES = 2_000
 
 
 def what_if(
-    *, product: Product, scorecard: Scorecard, weights: dict[str, float] | None
+    *,
+    product: Product,
+    scorecard: Scorecard,
+    weights: dict[str, float] | None,
+    goal_weights: dict[int, int] | None = None,
 ) -> dict[str, Any]:
     """The top 20 with these weights (None: the saved ones) beside today's ranks. The
     ideas currently scored highest are the candidates, so it stays fast on big products."""
@@ -440,9 +444,13 @@ def what_if(
     metrics = [
         replace(m, weight=weights.get(m.key, m.weight)) if weights else m for m in inputs.metrics
     ]
+    goals = [
+        replace(g, weight=float(goal_weights.get(int(g.key), g.weight))) if goal_weights else g
+        for g in inputs.goals
+    ]
     scale = widened(stored_scale(scorecard), inputs.ideas)
     scores = sorted(
-        (engine.score_idea(i, metrics, inputs.goals, scale) for i in inputs.ideas),
+        (engine.score_idea(i, metrics, goals, scale) for i in inputs.ideas),
         key=lambda s: (-s.total, -s.idea_id),
     )
     now_rank = {pk: n + 1 for n, pk in enumerate(candidates)}

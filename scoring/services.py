@@ -91,10 +91,22 @@ def _weights(scorecard: Scorecard) -> dict[str, float]:
 
 
 def scorecard_set_weights(
-    *, scorecard: Scorecard, weights: Mapping[str, float], by: User, note: str = ""
+    *,
+    scorecard: Scorecard,
+    weights: Mapping[str, float],
+    by: User,
+    note: str = "",
+    goal_weights: Mapping[int, int] | None = None,
 ) -> ScorecardChange | None:
-    """Save new metric weights, record who changed what, and rescore the product."""
+    """Save new metric (and goal) weights, record who changed what from what to what, and
+    rescore the product."""
     _require_pm(by, scorecard.product)
+    goals = {g.pk: g for g in Goal.objects.filter(product=scorecard.product)}
+    goal_weights = dict(goal_weights or {})
+    if set(goal_weights) - set(goals):
+        raise ValidationError("Unknown goals.")
+    if any(not 0 <= w <= 10 for w in goal_weights.values()):
+        raise ValidationError("A goal's weight is between 0 and 10.")
     metrics = {m.key: m for m in scorecard.metrics.all()}
     unknown = set(weights) - set(metrics)
     if unknown:
@@ -103,7 +115,11 @@ def scorecard_set_weights(
         raise ValidationError("Weights cannot be negative.")
     before = {k: m.weight for k, m in metrics.items()}
     after = {**before, **{k: float(v) for k, v in weights.items()}}
-    if after == before:
+    goals_before = {f"goal: {g.name}": float(g.weight) for g in goals.values()}
+    goals_after = {
+        f"goal: {g.name}": float(goal_weights.get(pk, g.weight)) for pk, g in goals.items()
+    }
+    if after == before and goals_after == goals_before:
         return None
     if not any(after.values()):
         raise ValidationError("At least one metric needs a weight above zero.")
@@ -111,6 +127,10 @@ def scorecard_set_weights(
         for key, weight in after.items():
             if weight != before[key]:
                 Metric.objects.filter(pk=metrics[key].pk).update(weight=weight)
+        for pk, weight in goal_weights.items():
+            if weight != goals[pk].weight:
+                Goal.objects.filter(pk=pk).update(weight=weight)
+        before, after = {**before, **goals_before}, {**after, **goals_after}
         change = ScorecardChange.objects.create(
             scorecard=scorecard, by=by, before=before, after=after, note=note
         )

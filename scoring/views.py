@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -79,18 +80,14 @@ def rate(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
     else:
         error = " ".join(str(e) for e in form.errors.get("value", ["Pick a rating."]))
     if request.htmx:  # type: ignore[attr-defined]
-        page = selectors.ranking_page(product=product, idea_ids=[idea.pk])
-        return render(
-            request,
-            "scoring/ranking.html#row",
-            {
-                "product": product,
-                "page": page,
-                "row": page.rows[0] if page.rows else None,
-                "error": error,
-            },
-            status=400 if error else 200,
-        )
+        # Only the score and the note beside the title change: the selects stay as they
+        # are, so the PM's focus stays where it was during a scoring session.
+        page = selectors.ranking_page(product=product, idea_ids=[idea.pk], show="all")
+        context = {"product": product, "row": page.rows[0], "error": error, "oob": True}
+        body = render_to_string(
+            "scoring/ranking.html#row-score", context, request
+        ) + render_to_string("scoring/ranking.html#row-meta", context, request)
+        return HttpResponse(body, status=400 if error else 200)
     if error:
         messages.error(request, f"{metric.name}: {error}")
     return redirect(request.POST.get("next") or reverse("scoring:ranking", args=[product.slug]))
@@ -169,12 +166,14 @@ def scorecard(request: HttpRequest, product_slug: str) -> HttpResponse:
     product, user = _pm(request, product_slug)
     card = selectors.active_scorecard(product=product)
     metrics = list(card.metrics.all()) if card else []
-    weights = WeightsForm(request.POST or None, metrics=metrics)
+    goals = list(Goal.objects.filter(product=product, active=True))
+    weights = WeightsForm(request.POST or None, metrics=metrics, goals=goals)
     if request.method == "POST" and card is not None and weights.is_valid():
         try:
             change = services.scorecard_set_weights(
                 scorecard=card,
                 weights=weights.weights(),
+                goal_weights=weights.goal_weights(),
                 by=user,
                 note=weights.cleaned_data["note"],
             )
@@ -216,7 +215,11 @@ def what_if(request: HttpRequest, product_slug: str) -> HttpResponse:
     card = selectors.active_scorecard(product=product)
     if card is None:
         raise Http404("No scorecard")
-    form = WeightsForm(request.POST, metrics=list(card.metrics.all()))
+    form = WeightsForm(
+        request.POST,
+        metrics=list(card.metrics.all()),
+        goals=list(Goal.objects.filter(product=product, active=True)),
+    )
     if not form.is_valid():
         return render(
             request,
@@ -224,7 +227,12 @@ def what_if(request: HttpRequest, product_slug: str) -> HttpResponse:
             {"form_errors": form.errors, "preview": None},
             status=400,
         )
-    preview = selectors.what_if(product=product, scorecard=card, weights=form.weights())
+    preview = selectors.what_if(
+        product=product,
+        scorecard=card,
+        weights=form.weights(),
+        goal_weights=form.goal_weights(),
+    )
     return render(request, "scoring/_what_if.html", {"product": product, "preview": preview})
 
 

@@ -23,6 +23,8 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 from ideas.models import Idea, OutboundEmail
 from ideas.services import comment_add, vote_cast
 from portal.models import Account, Role, User
+from scoring.models import Rating
+from scoring.services import goal_save, idea_goal_set, scorecard_apply_preset
 from tests.factories import make_account, make_idea, make_product, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -344,3 +346,52 @@ def test_pm_triages_with_the_keyboard_declines_kindly_and_merges(
         if "cara@customer.test" in f.read_text()
     ]
     assert any("We are focused on security this quarter" in text for text in written)
+
+
+def test_pm_rates_ideas_tries_a_goal_weight_saves_and_explains_the_ranking(
+    page: Page, sign_in: SignIn, celery_worker: subprocess.Popen[bytes]
+) -> None:
+    pm = _verified(make_user(role=Role.PM, email="pat@vendor.test", name="Pat PM"))
+    product = make_product(name="Relay", slug="relay", team=[pm])
+    scorecard_apply_preset(product=product, preset="value_vs_effort", by=pm)
+    enterprise = goal_save(product=product, by=pm, name="Win enterprise deals", weight=1)
+    daily = goal_save(product=product, by=pm, name="Daily use", weight=5)
+    sso = make_idea(product=product, title="SAML single sign-on")
+    dark = make_idea(product=product, title="Dark mode")
+    slack = make_idea(product=product, title="Slack alerts")
+    idea_goal_set(idea=sso, goal=enterprise, strength=3, by=pm)
+    idea_goal_set(idea=dark, goal=daily, strength=3, by=pm)
+
+    sign_in(page, pm)
+    page.goto(f"/pm/{product.slug}/scores/")
+    for idea, value, effort in [(sso, "4", "3"), (dark, "5", "1"), (slack, "4", "2")]:
+        page.get_by_label(f"Value of “{idea.title}”").select_option(value)
+        expect(page.locator(f"#meta-{idea.pk}")).to_contain_text("1 rating missing")
+        page.get_by_label(f"Effort of “{idea.title}”").select_option(effort)
+        expect(page.locator(f"#meta-{idea.pk}")).not_to_contain_text("missing")
+    assert Rating.objects.filter(idea__product=product).count() == 6
+    before = {i.pk: Idea.objects.get(pk=i.pk).score for i in (sso, dark, slack)}
+    assert before[dark.pk] > before[sso.pk]
+
+    page.goto(f"/pm/{product.slug}/scorecard/")
+    what_if = page.locator("#what-if")
+    expect(what_if.locator("li").first).to_contain_text("Dark mode", timeout=TIMEOUT)
+    page.get_by_label("Goal: Win enterprise deals").fill("10")
+    page.get_by_label("Goal alignment", exact=True).fill("10")
+    expect(what_if).to_contain_text("Preview only: not saved.", timeout=TIMEOUT)
+    expect(what_if.locator("li").first).to_contain_text("SAML single sign-on", timeout=TIMEOUT)
+    assert Idea.objects.get(pk=sso.pk).score == before[sso.pk]  # nothing saved yet
+    page.get_by_role("button", name="Save weights and rescore").click()
+    expect(page.get_by_text("Weights saved")).to_be_visible(timeout=TIMEOUT)
+
+    deadline = time.monotonic() + 20
+    while Idea.objects.get(pk=sso.pk).score == before[sso.pk] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert Idea.objects.get(pk=sso.pk).score > Idea.objects.get(pk=dark.pk).score
+
+    page.goto(f"/pm/{product.slug}/ideas/{sso.pk}/score/")
+    expect(page.get_by_text("Rank 1 of 3")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("cell", name="Goal alignment")).to_be_visible()
+    page.goto(f"/pm/{product.slug}/compare/?ideas={sso.pk},{dark.pk}")
+    decisive = page.locator("tr.table-warning")
+    expect(decisive).to_contain_text("The biggest difference between the top two")
