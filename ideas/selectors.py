@@ -30,7 +30,7 @@ from portal.models import Account, Product, User
 PAGE_SIZE = 20
 SIMILAR_LIMIT = 5
 WORD = re.compile(r"\w+", re.UNICODE)
-# The expression of the full-text GIN index (migration ideas 0002): queries must repeat it
+# The expression of the full-text GIN index (migration ideas 0003): queries must repeat it
 # exactly for PostgreSQL to use the index.
 TSVECTOR_SQL = (
     "to_tsvector('english'::regconfig, "

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from ideas import selectors, services
+from ideas import (
+    selectors,
+    services,
+    theme_tasks,  # noqa: F401 - registers compute_theme_suggestions with the worker
+)
 
 
 @shared_task(name="ideas.tasks.deliver_email", ignore_result=True)

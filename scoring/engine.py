@@ -5,10 +5,12 @@ single input (one huge account, one enthusiastic rating) can swamp the rest:
 
 - rating: the rating's position on its scale, ``(v - min) / (max - min)`` for 1-5 and 1-10;
   for Fibonacci, the index of the nearest allowed value / 6. Cost metrics (effort, risk, job
-  size) are inverted, ``1 - position``, so they count against the score. A metric not yet
-  rated is listed as missing and gives 0 points: visible, never silently zero.
-- demand: a log scale against the product's busiest idea, ``log1p(raw) / log1p(max)``, so an
-  account with 100 times the revenue of another gets about twice, not 100 times, the value.
+  size) are inverted, ``1 - position``, so they count against the score (only ratings can be
+  costs). A metric not yet rated is listed as missing and gives 0 points: visible, never
+  silently zero.
+- demand: a log scale against the product's busiest idea, ``log1p(raw) / log1p(max)``, so one
+  huge account cannot swamp the rest: with 1,000 and 100,000 of revenue at stake, two ideas
+  get 0.60 and 1, not 0.01 and 1.
 - goal alignment: the sum over active goals of strength (0-3) x goal weight, divided by the
   most it could be (3 x the sum of active goal weights).
 
@@ -20,7 +22,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import partial
 from operator import attrgetter
@@ -223,7 +225,7 @@ def normalise_rating(value: float, scale: Scale, cost: bool) -> float:
     if math.isnan(value):
         raise ValueError("A rating must be a number, not NaN.")
     values = SCALE_VALUES[scale]
-    if scale is Scale.FIBONACCI:
+    if scale == Scale.FIBONACCI:
         position = _nearest_index(values, value) / (len(values) - 1)
     else:
         low, high = values[0], values[-1]
@@ -314,17 +316,19 @@ class _Scorer:
         goal_max = float(MAX_GOAL_STRENGTH * sum(weight for _, weight in self.active_goals))
         terms = []
         for metric in metrics:
+            # Plain strings ("rating") become enum members here, or fail loudly if unknown.
+            metric = replace(metric, kind=Kind(metric.kind))
             share = _non_negative(metric.weight) / weight_sum if weight_sum > 0 else 0.0
             figure: Callable[[IdeaInputs], float] | None = None
             normalise: Callable[[float], float]
             if metric.kind is Kind.RATING:
                 if metric.scale is None:
                     raise ValueError(f'Rating metric "{metric.key}" has no scale.')
-                normalise = partial(normalise_rating, scale=metric.scale, cost=metric.cost)
+                normalise = partial(normalise_rating, scale=Scale(metric.scale), cost=metric.cost)
             elif metric.kind is Kind.DEMAND:
                 if metric.signal is None:
                     raise ValueError(f'Demand metric "{metric.key}" has no signal.')
-                name = SIGNAL_FIELDS[metric.signal]
+                name = SIGNAL_FIELDS[Signal(metric.signal)]
                 figure = attrgetter(name)
                 normalise = partial(
                     _normalise_demand, log_max=math.log1p(_non_negative(getattr(scale, name)))
@@ -422,18 +426,18 @@ def validate(metrics: Sequence[MetricSpec]) -> list[str]:
             problems.append(
                 f"Metric {label} has a negative weight ({metric.weight:g}); use 0 or more."
             )
-        if metric.kind is Kind.RATING and metric.scale is None:
+        if metric.kind == Kind.RATING and metric.scale is None:
             problems.append(f"Rating metric {label} has no scale; choose 1-5, 1-10 or Fibonacci.")
-        if metric.kind is not Kind.RATING and metric.scale is not None:
+        if metric.kind != Kind.RATING and metric.scale is not None:
             problems.append(f"Metric {label} has a scale, but only rating metrics use one.")
-        if metric.kind is Kind.DEMAND and metric.signal is None:
+        if metric.kind == Kind.DEMAND and metric.signal is None:
             problems.append(
                 f"Demand metric {label} has no signal; choose voters, accounts, revenue, "
                 "importance or freshness."
             )
-        if metric.kind is not Kind.DEMAND and metric.signal is not None:
+        if metric.kind != Kind.DEMAND and metric.signal is not None:
             problems.append(f"Metric {label} has a signal, but only demand metrics use one.")
-        if metric.kind is not Kind.RATING and metric.cost:
+        if metric.kind != Kind.RATING and metric.cost:
             problems.append(
                 f"Metric {label} is marked as a cost, but only rating metrics can count "
                 "against the score."

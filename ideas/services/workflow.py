@@ -230,7 +230,7 @@ def theme_create(*, product: Product, name: str, by: User, description: str = ""
     name = " ".join(name.split())
     if not name:
         raise ValidationError("Give the theme a name.")
-    slug = slugify(name)[:80] or "theme"
+    slug = slugify(name, allow_unicode=True)[:80] or "theme"
     theme, _ = Theme.objects.get_or_create(
         product=product, slug=slug, defaults={"name": name[:80], "description": description}
     )
@@ -238,18 +238,26 @@ def theme_create(*, product: Product, name: str, by: User, description: str = ""
 
 
 def ideas_tag(*, ideas: Iterable[Idea], theme: Theme, by: User, add: bool = True) -> int:
-    """Tag (or untag) ideas with a theme of their product. Returns how many changed."""
+    """Tag (or untag) ideas with a theme of their product, in two queries whatever their
+    number. Returns how many actually changed."""
     _require_pm(by, theme.product)
-    changed = 0
-    for idea in ideas:
-        if idea.product_id != theme.product_id:
-            raise ValidationError("A theme belongs to one product.")
-        if add:
-            idea.themes.add(theme)
-        else:
-            idea.themes.remove(theme)
-        changed += 1
-    return changed
+    ideas = list(ideas)
+    if any(idea.product_id != theme.product_id for idea in ideas):
+        raise ValidationError("A theme belongs to one product.")
+    through = Idea.themes.through
+    ids = [idea.pk for idea in ideas]
+    with transaction.atomic():
+        tagged = set(
+            through.objects.filter(theme=theme, idea_id__in=ids).values_list("idea_id", flat=True)
+        )
+        if not add:
+            through.objects.filter(theme=theme, idea_id__in=tagged).delete()
+            return len(tagged)
+        through.objects.bulk_create(
+            [through(idea_id=pk, theme=theme) for pk in ids if pk not in tagged],
+            ignore_conflicts=True,
+        )
+    return len(set(ids) - tagged)
 
 
 def ideas_bulk_set_status(*, ideas: Iterable[Idea], status: str, by: User, note: str = "") -> int:
