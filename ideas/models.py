@@ -91,7 +91,10 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
 
 
 class Idea(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="ideas")
+    # No index of its own: every composite index below starts with the product.
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="ideas", db_index=False
+    )
     title = models.CharField(max_length=140)
     problem = models.TextField(
         help_text="What are you trying to do, and why does it matter? Markdown."
@@ -164,7 +167,7 @@ class Idea(models.Model):
     score = models.FloatField(default=0.0, editable=False)
     # ln of the sum of exp((t - epoch) / tau) over votes: orders ideas by recent demand.
     trending_score = models.FloatField(default=0.0, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = IdeaQuerySet.as_manager()

@@ -183,7 +183,32 @@ def widened(scale: engine.DemandScale, ideas: Iterable[engine.IdeaInputs]) -> en
 
 
 def score_detail(*, idea: Idea) -> IdeaScore | None:
-    return IdeaScore.objects.filter(idea=idea).first()
+    return IdeaScore.objects.filter(idea=idea).select_related("scorecard").first()
+
+
+def expand_components(detail: IdeaScore, metrics: list[Metric]) -> list[dict[str, Any]]:
+    """The stored compact components, with each metric's name and kind, and its share of
+    the total weight."""
+    by_key = {m.key: m for m in metrics}
+    rows = [c for c in detail.components if isinstance(c, list) and len(c) == 5]
+    total_weight = sum(float(c[3] or 0) for c in rows)
+    expanded = []
+    for key, raw, normalised, weight, contribution in rows:
+        metric = by_key.get(key)
+        expanded.append(
+            {
+                "key": key,
+                "name": metric.name if metric else key,
+                "kind": metric.kind if metric else "",
+                "raw": raw,
+                "normalised": normalised,
+                "weight": weight,
+                "share": (float(weight) / total_weight) if total_weight else 0.0,
+                "contribution": contribution,
+                "missing": raw is None and metric is not None and metric.kind == "rating",
+            }
+        )
+    return expanded
 
 
 def score_history(*, idea: Idea, limit: int = 60) -> list[ScoreHistory]:
@@ -292,7 +317,7 @@ def why_context(*, idea: Idea) -> dict[str, Any]:
     links = list(IdeaGoal.objects.filter(idea=idea).select_related("goal").order_by("goal__order"))
     history = score_history(idea=idea)
     card = active_scorecard(product=idea.product)
-    components = list(detail.components) if detail else []
+    components = expand_components(detail, list(detail.scorecard.metrics.all())) if detail else []
     textbook = None
     if card is not None and card.preset in engine.PRESETS:
         ratings = {c["key"]: c["raw"] for c in components}
@@ -336,20 +361,24 @@ def history_points(
 def compare_context(*, ideas: list[Idea]) -> dict[str, Any]:
     """Two to four ideas metric by metric, and the metric whose contributions differ most
     between the top two (the difference that decides)."""
-    details = {d.idea_id: d for d in IdeaScore.objects.filter(idea__in=ideas)}
+    found_scores = list(
+        IdeaScore.objects.filter(idea__in=ideas)
+        .select_related("scorecard")
+        .prefetch_related("scorecard__metrics")
+    )
+    expanded = {
+        d.idea_id: expand_components(d, list(d.scorecard.metrics.all())) for d in found_scores
+    }
     keys: list[tuple[str, str]] = []
-    for detail in details.values():
-        for c in detail.components:
+    for components in expanded.values():
+        for c in components:
             if (c["key"], c["name"]) not in keys:
                 keys.append((c["key"], c["name"]))
     table = []
     for key, name in keys:
         cells = []
         for idea in ideas:
-            found = details.get(idea.pk)
-            component = (
-                next((c for c in found.components if c["key"] == key), None) if found else None
-            )
+            component = next((c for c in expanded.get(idea.pk, []) if c["key"] == key), None)
             cells.append(component)
         table.append({"key": key, "name": name, "cells": cells})
     ordered = sorted(ideas, key=lambda i: -i.score)
@@ -364,7 +393,7 @@ def compare_context(*, ideas: list[Idea]) -> dict[str, Any]:
                 (b or {}).get("contribution") or 0
             )
 
-        if table and first in details and second in details:
+        if table and first in expanded and second in expanded:
             decisive = max(table, key=lambda row: abs(gap(row)))["key"]
     return {
         "ideas": ideas,

@@ -167,7 +167,7 @@ def test_one_active_scorecard_per_product(product: Product, pm: User, card: Scor
     assert list(
         Scorecard.objects.filter(product=product, active=True).values_list("preset", flat=True)
     ) == ["rice"]
-    assert Scorecard.objects.filter(product=product).count() == 2
+    assert Scorecard.objects.filter(product=product).count() == 3  # default, fixture, rice
 
 
 def test_only_the_products_pms_score(product: Product, card: Scorecard) -> None:
@@ -178,3 +178,12 @@ def test_only_the_products_pms_score(product: Product, card: Scorecard) -> None:
         with pytest.raises(PermissionDenied):
             services.scorecard_set_weights(scorecard=card, weights={"value": 1}, by=outsider)
     assert not IdeaScore.objects.exists()
+
+
+def test_a_new_product_starts_with_the_value_vs_effort_scorecard() -> None:
+    product = make_product()
+    card = Scorecard.objects.get(product=product, active=True)
+    assert card.preset == "value_vs_effort"
+    assert list(card.metrics.values_list("key", flat=True)) == [
+        "value", "effort", "demand", "accounts", "goals",
+    ]  # fmt: skip

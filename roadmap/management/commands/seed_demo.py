@@ -38,8 +38,8 @@ from ideas.services import (
 )
 from portal.models import Account, Product, Role, User
 from portal.services import account_set_domains
-from scoring.models import IdeaGoal, Rating, ScoreEvent
-from scoring.services import goal_save, product_rescore, scorecard_apply_preset
+from scoring.models import IdeaGoal, Rating, Scorecard, ScoreEvent
+from scoring.services import goal_save, product_rescore
 
 STAFF = [
     ("admin@example.com", "Ada Admin", Role.ADMIN),
@@ -289,7 +289,7 @@ class Command(BaseCommand):
             theme = theme_create(product=product, name=name, by=pm)
             ideas_tag(ideas=[by_title[t] for t in titles], theme=theme, by=pm)
 
-        scorecard = scorecard_apply_preset(product=product, preset="value_vs_effort", by=pm)
+        scorecard = Scorecard.objects.get(product=product, active=True)  # the default one
         goals = {row["name"]: goal_save(product=product, by=pm, **row) for row in demo_data.GOALS}
         for title, links in demo_data.ALIGNMENT.items():
             for goal_name, strength in links.items():
