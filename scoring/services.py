@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ideas.models import Idea
-from ideas.services import idea_scores_store
+from ideas.services import idea_scores_store, idea_scores_store_staged
 from portal.access import is_product_pm
 from portal.models import Product, User
 from scoring import engine, selectors
@@ -304,9 +304,6 @@ STAGE_SQL = """
     ) ON COMMIT DELETE ROWS
 """
 APPLY_SQL = [
-    # Totals onto the ideas, for sorting (only those that moved).
-    "UPDATE ideas_idea AS i SET score = s.total FROM scoring_stage AS s "
-    "WHERE i.id = s.idea_id AND s.moved",
     # The explained score of every idea.
     "INSERT INTO scoring_ideascore (idea_id, scorecard_id, total, components, missing, "
     "computed_at) SELECT idea_id, %(scorecard)s, total, components, missing, %(now)s "
@@ -366,6 +363,8 @@ def _store_postgres(
         }
         for statement in APPLY_SQL:
             cursor.execute(statement, params)
+    # Totals onto the ideas, for sorting (only those that moved), by the ideas app.
+    idea_scores_store_staged(table="scoring_stage")
 
 
 def ideas_rescore(*, idea_ids: Iterable[int], product: Product, event: str) -> int:

@@ -31,7 +31,7 @@ from ideas.services.outbox import (
     outbox_deliver,
     outbox_pending_ids,
 )
-from ideas.services.scores import idea_scores_store
+from ideas.services.scores import idea_scores_store, idea_scores_store_staged
 from ideas.services.workflow import (
     decisions_revisit_due,
     idea_approve,
@@ -65,6 +65,7 @@ __all__ = [
     "idea_demand_refresh",
     "idea_merge",
     "idea_scores_store",
+    "idea_scores_store_staged",
     "idea_set_status",
     "idea_submit",
     "idea_unmerge",

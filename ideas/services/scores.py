@@ -35,3 +35,19 @@ def idea_scores_store(*, scores: Mapping[int, float]) -> int:
             ideas = [Idea(pk=pk, score=score) for pk, score in chunk]
             Idea.objects.bulk_update(ideas, ["score"], batch_size=500)
     return len(items)
+
+
+STAGED_UPDATE_SQL = (
+    "UPDATE ideas_idea AS i SET score = s.total FROM {table} AS s "
+    "WHERE i.id = s.idea_id AND s.moved"
+)
+
+
+def idea_scores_store_staged(*, table: str) -> int:
+    """PostgreSQL: write the totals staged in a temporary ``table`` (idea_id, total,
+    moved) onto the ideas, in one statement. For a whole product's rescore."""
+    if not table.isidentifier():
+        raise ValueError(f"Not a table name: {table!r}")
+    with connection.cursor() as cursor:
+        cursor.execute(STAGED_UPDATE_SQL.format(table=table))
+        return int(cursor.rowcount)
