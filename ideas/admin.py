@@ -2,7 +2,19 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from ideas.models import Category, Comment, Idea, OutboundEmail, Vote
+from ideas.models import (
+    Category,
+    Comment,
+    Decision,
+    Idea,
+    Merge,
+    OutboundEmail,
+    ProxyVote,
+    ReplyTemplate,
+    StatusChange,
+    Theme,
+    Vote,
+)
 
 
 @admin.register(Category)
@@ -59,3 +71,63 @@ class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
     list_filter = ["state", "reason"]
     search_fields = ["to", "subject"]
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+
+
+@admin.register(ProxyVote)
+class ProxyVoteAdmin(admin.ModelAdmin[ProxyVote]):
+    list_display = [
+        "idea",
+        "account",
+        "importance",
+        "source",
+        "opportunity_value",
+        "recorded_by",
+        "updated_at",
+    ]
+    list_filter = ["importance", "source"]
+    search_fields = ["idea__title", "account__name", "note"]
+    list_select_related = ["idea", "account", "recorded_by"]
+    readonly_fields = [f.name for f in ProxyVote._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # recorded through the idea page, which keeps history and demand exact
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin[StatusChange]):
+    list_display = ["idea", "from_status", "to_status", "by", "at"]
+    list_filter = ["to_status"]
+    search_fields = ["idea__title", "note"]
+    list_select_related = ["idea", "by"]
+    readonly_fields = ["idea", "from_status", "to_status", "by", "note", "at"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin[Decision]):
+    list_display = ["idea", "kind", "decided_by", "decided_at", "revisit_on", "revisited_at"]
+    list_filter = ["kind"]
+    search_fields = ["idea__title", "reason"]
+    list_select_related = ["idea", "decided_by"]
+    readonly_fields = ["idea", "decided_by", "decided_at", "revisited_at"]
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin[ReplyTemplate]):
+    list_display = ["name", "kind", "product"]
+    list_filter = ["kind", "product"]
+    search_fields = ["name", "reason"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin[Theme]):
+    list_display = ["name", "product", "created_at"]
+    list_filter = ["product"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Merge)
+class MergeAdmin(admin.ModelAdmin[Merge]):
+    list_display = ["source", "target", "by", "at", "undone_at"]
+    list_select_related = ["source", "target", "by"]
+    readonly_fields = [f.name for f in Merge._meta.fields]

@@ -14,6 +14,9 @@ pytestmark = pytest.mark.django_db
 PAGES = [
     "portal/user", "portal/product", "portal/account", "portal/accountdomain",
     "ideas/idea", "ideas/category", "ideas/vote", "ideas/comment", "ideas/outboundemail",
+    "ideas/proxyvote", "ideas/statuschange", "ideas/decision", "ideas/replytemplate",
+    "ideas/theme", "ideas/merge", "scoring/goal", "scoring/scorecard", "scoring/ideagoal",
+    "scoring/rating", "scoring/ideascore", "scoring/scorehistory", "scoring/scorecardchange",
 ]  # fmt: skip
 
 
