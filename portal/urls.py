@@ -9,7 +9,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("p/<slug:product_slug>/", include("ideas.urls")),
+    path("p/<slug:product_slug>/", include("roadmap.public_urls")),
     path("sales/", include("ideas.sales_urls")),
     path("pm/<slug:product_slug>/", include("ideas.pm_urls")),
     path("pm/<slug:product_slug>/", include("scoring.urls")),
+    path("pm/<slug:product_slug>/", include("roadmap.urls")),
+    path("pm/<slug:product_slug>/", include("roadmap.review_urls")),
 ]

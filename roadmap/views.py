@@ -1,0 +1,13 @@
+"""Roadmap pages (being built)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def board(request: HttpRequest, product_slug: str) -> HttpResponse:
+    raise Http404("Not built yet")
+
+
+def public(request: HttpRequest, product_slug: str) -> HttpResponse:
+    raise Http404("Not built yet")
