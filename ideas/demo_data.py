@@ -1460,3 +1460,62 @@ RATINGS: dict[str, dict[str, int]] = {
     "Bulk edit tasks": {"value": 3, "effort": 2},
     "Raise API rate limits for enterprise plans": {"value": 3, "effort": 1},
 }
+
+# The roadmap: items across the horizons, one in progress and one shipped.
+ROADMAP: list[dict[str, Any]] = [
+    {
+        "title": "Enterprise single sign-on",
+        "public_title": "Single sign-on with Okta and Azure AD",
+        "description": "Sign in to Relay with your company's identity provider over SAML, "
+        "with just-in-time user creation.",
+        "ideas": ["SAML single sign-on with Okta", "SSO with Azure AD (Microsoft Entra ID)"],
+        "horizon": "now",
+        "status": "in_progress",
+        "notes": "Security review with Halcyon Bank on the 12th; legal wants the DPA updated.",
+    },
+    {
+        "title": "Board performance at scale",
+        "public_title": "Fast boards, even with thousands of tasks",
+        "description": "Boards with thousands of tasks open in under a second.",
+        "ideas": ["Boards with 2,000+ tasks take 10 seconds to load"],
+        "horizon": "now",
+        "status": "planned",
+        "notes": "Needs the new virtualised list; pairs with search work.",
+    },
+    {
+        "title": "Jira two-way sync",
+        "public_title": "Two-way sync with Jira",
+        "description": "Keep Relay tasks and Jira issues in step, both ways.",
+        "ideas": ["Two-way sync with Jira issues"],
+        "horizon": "next",
+        "status": "planned",
+        "notes": "Orbital Robotics deal hinges on it; estimate 6 weeks.",
+    },
+    {
+        "title": "Audit log",
+        "public_title": "Audit log",
+        "description": "See who changed what, when, across the workspace; export it.",
+        "ideas": ["Audit log of who changed what"],
+        "horizon": "next",
+        "status": "planned",
+        "notes": "",
+    },
+    {
+        "title": "Recurring tasks",
+        "public_title": "Recurring tasks",
+        "description": "Tasks that repeat daily, weekly, monthly or on a custom rule.",
+        "ideas": ["Recurring tasks", "Repeat a task on the first Monday of every month"],
+        "horizon": "later",
+        "status": "planned",
+        "notes": "",
+    },
+    {
+        "title": "Slack channel updates",
+        "public_title": "Post task updates to Slack",
+        "description": "Choose a Slack channel per project; Relay posts task updates there.",
+        "ideas": ["Post task updates to a Slack channel"],
+        "horizon": "now",
+        "status": "shipped",
+        "notes": "",
+    },
+]

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 
 from ideas.models import (
     Category,
@@ -379,7 +379,10 @@ def account_requests(
     for rows in by_account.values():
         for request in rows.values():
             request.decision = decisions.get(request.idea.pk)
-    ranks = idea_ranks(idea_ids=[r.idea.pk for rows in by_account.values() for r in rows.values()])
+    all_ideas = [r.idea for rows in by_account.values() for r in rows.values()]
+    # Where each idea is on the roadmap (the roadmap app's items, by their reverse name).
+    prefetch_related_objects(all_ideas, "roadmap_items")
+    ranks = idea_ranks(idea_ids=[idea.pk for idea in all_ideas])
     for rows in by_account.values():
         for request in rows.values():
             request.rank = ranks.get(request.idea.pk)

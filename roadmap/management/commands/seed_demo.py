@@ -38,6 +38,8 @@ from ideas.services import (
 )
 from portal.models import Account, Product, Role, User
 from portal.services import account_set_domains
+from roadmap.models import RoadmapItem
+from roadmap.services import item_promote, item_set_status, review_hold
 from scoring.models import IdeaGoal, Rating, Scorecard, ScoreEvent
 from scoring.services import goal_save, product_rescore
 
@@ -303,3 +305,26 @@ class Command(BaseCommand):
             for key, value in values.items()
         )
         product_rescore(product=product, event=ScoreEvent.SCORECARD)
+
+        # The roadmap, and a review held three days ago (so the review page has an agenda).
+        review_hold(
+            product=product,
+            by=pm,
+            notes="Agreed to start SSO now; Jira sync waits for the Orbital Robotics call.",
+            attendees="Priya (PM), Sam (sales), Lee (engineering)",
+            now=now - timedelta(days=3),
+        )
+        for row in demo_data.ROADMAP:
+            item = item_promote(
+                product=product,
+                ideas=[Idea.objects.get(pk=by_title[t].pk) for t in row["ideas"]],
+                by=pm,
+                title=row["title"],
+                horizon=row["horizon"],
+                public_description=row["description"],
+            )
+            RoadmapItem.objects.filter(pk=item.pk).update(
+                public_title=row["public_title"], internal_notes=row["notes"]
+            )
+            if row["status"] != "planned":
+                item_set_status(item=item, status=row["status"], by=pm)
