@@ -117,7 +117,12 @@ class Idea(models.Model):
         blank=True, help_text="For an anonymous submission: where the confirmation link went."
     )
     author_account = models.ForeignKey(
-        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas"
+        Account,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas",
+        db_index=False,  # a partial index below: most ideas have none
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     confirmed_at = models.DateTimeField(
@@ -136,6 +141,7 @@ class Idea(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_ideas",
         help_text="The PM who owns this idea.",
+        db_index=False,  # a partial index below: most ideas have none
     )
     merged_into = models.ForeignKey(
         "self",
@@ -143,6 +149,7 @@ class Idea(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="merged_ideas",
+        db_index=False,  # a partial index below: most ideas have none
     )
     themes = models.ManyToManyField(Theme, blank=True, related_name="ideas")
     vote_count = models.PositiveIntegerField(default=0, editable=False)
@@ -182,6 +189,23 @@ class Idea(models.Model):
             ),
             models.Index(fields=["product", "status"], name="idea_product_status_idx"),
             models.Index(fields=["product", "-score", "-id"], name="idea_product_score_idx"),
+            # Partial: a full rescore rewrites every idea's row, and an index whose
+            # condition is false for a row costs nothing to keep.
+            models.Index(
+                fields=["assignee"],
+                condition=models.Q(assignee__isnull=False),
+                name="idea_assignee_idx",
+            ),
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="idea_merged_into_idx",
+            ),
+            models.Index(
+                fields=["author_account"],
+                condition=models.Q(author_account__isnull=False),
+                name="idea_author_account_idx",
+            ),
         ]
 
     def __str__(self) -> str:
