@@ -267,7 +267,7 @@ else:
 
 # --- Background work (Celery) ----------------------------------------------------------
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 # Without Redis there is no worker: tasks run in the web process right after commit.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
