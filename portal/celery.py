@@ -44,6 +44,10 @@ app.conf.update(
             "task": "ideas.tasks.send_sales_digests",
             "schedule": crontab(day_of_week="mon", hour=7, minute=0),
         },
+        "review-digests": {
+            "task": "roadmap.tasks.send_review_digests",
+            "schedule": crontab(day_of_week="mon", hour=7, minute=30),
+        },
         "revisit-declined-ideas": {
             "task": "ideas.tasks.revisit_declined_ideas",
             "schedule": crontab(hour=6, minute=0),

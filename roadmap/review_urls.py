@@ -8,4 +8,7 @@ app_name = "review"
 
 urlpatterns = [
     path("review/", review_views.review, name="current"),
+    path("review/hold/", review_views.hold, name="hold"),
+    path("review/past/", review_views.past, name="past"),
+    path("review/<int:review_id>/", review_views.detail, name="detail"),
 ]

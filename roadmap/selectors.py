@@ -202,10 +202,12 @@ def sales_accounts_per_item(*, user: User, items: list[RoadmapItem]) -> dict[int
 REVIEW_DEFAULT_WINDOW = timedelta(days=7)
 
 
-def review_since(*, product: Product) -> datetime:
-    """The agenda covers what changed since the last review held (or the last week)."""
-    last = Review.objects.filter(product=product).order_by("-held_at").first()
-    return last.held_at if last else timezone.now() - REVIEW_DEFAULT_WINDOW
+def review_since(*, product: Product, now: datetime | None = None) -> datetime:
+    """The agenda covers what changed since the last review held before ``now`` (or, when
+    there is none, the week before ``now``)."""
+    now = now or timezone.now()
+    last = Review.objects.filter(product=product, held_at__lte=now).order_by("-held_at").first()
+    return last.held_at if last else now - REVIEW_DEFAULT_WINDOW
 
 
 @dataclass
@@ -273,6 +275,7 @@ def review_agenda(*, product: Product, since: datetime, until: datetime | None =
                 "why": sorted({r.get_event_display() for r in history if r.idea_id == idea_id}),
             }
             for idea_id in last
+            if abs(last[idea_id].total - (first[idea_id].previous or 0)) >= 0.05
         ),
         key=lambda m: -abs(float(str(m["change"]))),
     )[:10]
@@ -282,7 +285,11 @@ def review_agenda(*, product: Product, since: datetime, until: datetime | None =
         .order_by("-vote_count", "-account_count", "-pk")[:10]
     )
     touched = {c.idea_id for c in changes} | {i.pk for i in new_ideas}
-    touched |= set(Idea.objects.filter(roadmap_items__in=shipped).values_list("pk", flat=True))
+    touched |= set(
+        Idea.objects.filter(
+            roadmap_items__in=[*(i.pk for i in shipped), *(m.item_id for m in moves)]
+        ).values_list("pk", flat=True)
+    )
     affected = (
         Account.objects.filter(Q(proxy_votes__idea__in=touched) | Q(users__votes__idea__in=touched))
         .distinct()

@@ -5,7 +5,7 @@ who asked hears about it (the outbox) exactly as for any other status change."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -232,14 +232,49 @@ def review_hold(
 
     _require_pm(by, product)
     now = now or timezone.now()
-    since = review_since(product=product)
-    agenda = review_agenda(product=product, since=since, until=now)
-    return Review.objects.create(
-        product=product,
-        since=since,
-        held_at=now,
-        held_by=by,
-        notes=notes.strip(),
-        attendees=attendees.strip(),
-        agenda=agenda.as_json(),
-    )
+    with transaction.atomic():
+        # One review at a time per product: a double click waits, then finds this one.
+        Product.objects.select_for_update().get(pk=product.pk)
+        recent = Review.objects.filter(
+            product=product, held_at__gt=now - timedelta(minutes=5), held_at__lte=now
+        ).first()
+        if recent is not None:
+            return recent
+        since = review_since(product=product, now=now)
+        agenda = review_agenda(product=product, since=since, until=now)
+        return Review.objects.create(
+            product=product,
+            since=since,
+            held_at=now,
+            held_by=by,
+            notes=notes.strip(),
+            attendees=attendees.strip(),
+            agenda=agenda.as_json(),
+        )
+
+
+def item_create(
+    *, product: Product, by: User, title: str, horizon: str = Horizon.NEXT
+) -> RoadmapItem:
+    """An item no idea asked for yet (work the team plans on its own initiative). It starts
+    off the public roadmap: nobody asked, and its title is the team's own; the PM publishes
+    it from the item's page once it has a public title and description."""
+    _require_pm(by, product)
+    title = " ".join(title.split())[:140]
+    if not title:
+        raise ValidationError("Give the item a title.")
+    if horizon not in Horizon.values:
+        raise ValidationError(f"Unknown horizon {horizon!r}.")
+    with transaction.atomic():
+        item = RoadmapItem.objects.create(
+            product=product,
+            title=title,
+            is_public=False,
+            horizon=horizon,
+            owner=by,
+            position=_next_position(product, horizon),
+        )
+        RoadmapEvent.objects.create(
+            item=item, kind=RoadmapEvent.Kind.CREATED, to_value=horizon, by=by
+        )
+    return item
