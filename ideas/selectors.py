@@ -577,6 +577,8 @@ def merges_into(*, idea: Idea) -> list[Merge]:
 def pm_idea_extras(*, idea: Idea) -> dict[str, object]:
     """What the PM sees beside an idea: its merge out (to undo), and reply templates."""
     return {
+        # The roadmap app's items, by their reverse name: no import of that app here.
+        "roadmap_items": list(idea.roadmap_items.all()),
         "merge_out": Merge.objects.filter(source=idea, undone_at__isnull=True)
         .select_related("target")
         .first(),

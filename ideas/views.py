@@ -277,7 +277,7 @@ def idea_follow(request: HttpRequest, product_slug: str, idea_id: int) -> HttpRe
         if following
         else "You no longer follow this idea.",
     )
-    return redirect(detail_url)
+    return redirect(_safe_next(request, detail_url))
 
 
 @require_POST

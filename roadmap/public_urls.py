@@ -8,4 +8,5 @@ app_name = "public_roadmap"
 
 urlpatterns = [
     path("roadmap/", views.public, name="roadmap"),
+    path("changelog/", views.changelog, name="changelog"),
 ]

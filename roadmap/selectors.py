@@ -154,6 +154,7 @@ def public_roadmap(*, product: Product) -> list[tuple[str, str, list[tuple[Roadm
         .only(
             "pk", "title", "public_title", "public_description", "horizon", "status", "product_id"
         )
+        .prefetch_related("ideas")
     )
     asked = {
         row["idea__roadmap_items"]: row["n"]
@@ -168,13 +169,20 @@ def public_roadmap(*, product: Product) -> list[tuple[str, str, list[tuple[Roadm
 
 
 def followable_idea(item: RoadmapItem) -> Idea | None:
-    """The idea a visitor follows to hear about this item (its most-voted one)."""
-    ideas = [i for i in item.ideas.all() if i.status != Status.MERGED]
+    """The idea a visitor follows to hear about this item (its most-voted listed one)."""
+    ideas = [
+        i
+        for i in item.ideas.all()
+        if i.status != Status.MERGED and i.confirmed_at is not None and i.is_approved
+    ]
     return max(ideas, key=lambda i: i.vote_count) if ideas else None
 
 
 def changelog(*, product: Product, limit: int = 50) -> list[ChangelogEntry]:
-    return list(ChangelogEntry.objects.filter(product=product)[:limit])
+    """What shipped, newest first; never items kept off the public roadmap."""
+    return list(
+        ChangelogEntry.objects.filter(product=product).exclude(item__is_public=False)[:limit]
+    )
 
 
 def sales_accounts_per_item(*, user: User, items: list[RoadmapItem]) -> dict[int, list[Account]]:

@@ -5,7 +5,7 @@ who asked hears about it (the outbox) exactly as for any other status change."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -187,7 +187,9 @@ def item_set_status(*, item: RoadmapItem, status: str, by: User) -> RoadmapItem:
     with transaction.atomic():
         locked = RoadmapItem.objects.select_for_update().get(pk=item.pk)
         if locked.status == status:
-            return item
+            return locked
+        # Work from the row as stored, not the caller's copy: titles may have changed.
+        item = locked
         RoadmapEvent.objects.create(
             item=item,
             kind=RoadmapEvent.Kind.STATUS,
@@ -201,7 +203,7 @@ def item_set_status(*, item: RoadmapItem, status: str, by: User) -> RoadmapItem:
         if status == ItemStatus.SHIPPED:
             item.horizon = Horizon.NOW
         item.save(update_fields=["status", "shipped_at", "horizon", "updated_at"])
-        if status == ItemStatus.SHIPPED:
+        if status == ItemStatus.SHIPPED and item.is_public:
             ChangelogEntry.objects.update_or_create(
                 item=item,
                 defaults={
@@ -216,7 +218,7 @@ def item_set_status(*, item: RoadmapItem, status: str, by: User) -> RoadmapItem:
 
 
 def release_save(
-    *, product: Product, by: User, name: str, target_date: datetime | None = None
+    *, product: Product, by: User, name: str, target_date: date | None = None
 ) -> Release:
     _require_pm(by, product)
     if not name.strip():

@@ -7,6 +7,7 @@ as axe measures it, and that user text never runs as script.
 from __future__ import annotations
 
 import os
+import quopri
 import re
 import subprocess
 import time
@@ -23,6 +24,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 from ideas.models import Idea, OutboundEmail
 from ideas.services import comment_add, vote_cast
 from portal.models import Account, Role, User
+from roadmap.models import ChangelogEntry, RoadmapItem
 from scoring.models import Rating
 from scoring.services import goal_save, idea_goal_set, scorecard_apply_preset
 from tests.factories import make_account, make_idea, make_product, make_user
@@ -395,3 +397,81 @@ def test_pm_rates_ideas_tries_a_goal_weight_saves_and_explains_the_ranking(
     page.goto(f"/pm/{product.slug}/compare/?ideas={sso.pk},{dark.pk}")
     decisive = page.locator("tr.table-warning")
     expect(decisive).to_contain_text("The biggest difference between the top two")
+
+
+def test_pm_promotes_two_ideas_drags_and_keys_the_item_ships_it_and_the_voter_hears(
+    page: Page,
+    sign_in: SignIn,
+    new_context: Callable[..., BrowserContext],
+    celery_worker: subprocess.Popen[bytes],
+) -> None:
+    pm = _verified(make_user(role=Role.PM, email="pat@vendor.test", name="Pat PM"))
+    customer = _verified(make_user(email="cara@customer.test", name="Cara"))
+    product = make_product(name="Relay", slug="relay", team=[pm])
+    bulk = make_idea(product=product, title="Bulk edit tasks")
+    many = make_idea(product=product, title="Edit many tasks at once")
+    vote_cast(idea=bulk, user=customer)
+    violations: list[dict[str, Any]] = []
+
+    sign_in(page, pm)
+    page.goto(f"/pm/{product.slug}/")
+    page.get_by_label("Select “Bulk edit tasks”").check()
+    page.get_by_label("Select “Edit many tasks at once”").check()
+    page.get_by_role("button", name="Promote to roadmap").click()
+    expect(page.get_by_text("Promoted 2 ideas to the roadmap")).to_be_visible(timeout=TIMEOUT)
+    item = RoadmapItem.objects.get(product=product)
+    assert (item.title, item.horizon) == ("Bulk edit tasks", "next")
+    assert {i.status for i in Idea.objects.filter(pk__in=[bulk.pk, many.pk])} == {"planned"}
+
+    page.goto(f"/pm/{product.slug}/roadmap/")
+    card = page.locator(f"#item-{item.pk}")
+    expect(page.locator(f"ol[data-horizon='next'] > #item-{item.pk}")).to_be_visible()
+    violations += _serious_violations(page)
+    status = page.locator("#board-status")
+    # Grab the card by its padding: its middle may be a link or a select.
+    card.drag_to(page.locator("[data-column='now']"), source_position={"x": 4, "y": 4})
+    expect(page.locator(f"ol[data-horizon='now'] > #item-{item.pk}")).to_be_visible()
+    expect(status).to_have_text("Moved “Bulk edit tasks” to Now, 1 of 1.", timeout=TIMEOUT)
+    assert RoadmapItem.objects.get(pk=item.pk).horizon == "now"
+
+    card.focus()
+    page.keyboard.press("Alt+ArrowRight")
+    expect(page.locator(f"ol[data-horizon='next'] > #item-{item.pk}")).to_be_visible()
+    expect(card).to_be_focused()
+    expect(status).to_have_text("Moved “Bulk edit tasks” to Next, 1 of 1.", timeout=TIMEOUT)
+    assert RoadmapItem.objects.get(pk=item.pk).horizon == "next"
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Ship “Bulk edit tasks”").click()
+    expect(page.get_by_text("It is on the changelog.")).to_be_visible(timeout=TIMEOUT)
+    assert RoadmapItem.objects.get(pk=item.pk).status == "shipped"
+    assert {i.status for i in Idea.objects.filter(pk__in=[bulk.pk, many.pk])} == {"shipped"}
+    assert ChangelogEntry.objects.filter(item=item).exists()
+
+    customer_page = new_context().new_page()
+    sign_in(customer_page, customer)
+    customer_page.goto(f"/p/{product.slug}/roadmap/")
+    main = customer_page.locator("main")
+    expect(main.get_by_role("heading", name="Relay roadmap")).to_be_visible(timeout=TIMEOUT)
+    expect(main).not_to_contain_text("Bulk edit tasks")  # shipped items leave the roadmap
+    violations += _serious_violations(customer_page)
+    main.get_by_role("link", name="Changelog: what shipped").click()
+    expect(main.get_by_role("heading", name="Bulk edit tasks")).to_be_visible(timeout=TIMEOUT)
+
+    email = OutboundEmail.objects.get(
+        to=customer.email, reason="idea_status", subject__contains="shipped"
+    )
+    deadline = time.monotonic() + 20
+    while email.state != OutboundEmail.State.SENT and time.monotonic() < deadline:
+        time.sleep(0.2)
+        email.refresh_from_db()
+    assert email.state == OutboundEmail.State.SENT
+    written = [
+        quopri.decodestring(f.read_bytes()).decode("utf-8", "replace")
+        for f in Path(os.environ["EMAIL_FILE_PATH"]).glob("*.log")
+    ]
+    assert any(
+        "cara@customer.test" in text and "Shipped: “Bulk edit tasks” is live." in text
+        for text in written
+    )
+    assert not violations, _describe(violations)
