@@ -475,3 +475,8 @@ def test_pm_promotes_two_ideas_drags_and_keys_the_item_ships_it_and_the_voter_he
         for text in written
     )
     assert not violations, _describe(violations)
+
+    # The PM's weekly review lists it among what shipped since the last review.
+    page.goto(f"/pm/{product.slug}/review/")
+    shipped = page.get_by_role("region", name=re.compile("Newly shipped"))
+    expect(shipped).to_contain_text("Bulk edit tasks", timeout=TIMEOUT)
