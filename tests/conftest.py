@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +15,36 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+WORKER_NAME = f"test-worker@{socket.gethostname()}"
+_worker_state = {"running": False}
+
+
+def _wait_until_worker_idle(timeout: float = 20) -> None:
+    """Until the queue is empty and the worker runs nothing. A solo worker answers control
+    messages only between tasks, so an answer listing no active task means idle."""
+    import redis
+
+    from portal.celery import app
+
+    queue = redis.Redis.from_url(settings.REDIS_URL)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not queue.llen("celery"):
+            replies = app.control.inspect(timeout=1.0, destination=[WORKER_NAME], limit=1).active()
+            if replies and not any(replies.values()):
+                return
+        time.sleep(0.05)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Once the worker runs, let it finish what a test queued before the test database is
+    flushed: a task writing while the flush truncates tables deadlocks the two."""
+    if _worker_state["running"]:
+        _wait_until_worker_idle()
+    yield
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +80,7 @@ def celery_worker(
             "--without-gossip",
             "--without-mingle",
             "--loglevel=INFO",
+            f"--hostname={WORKER_NAME}",
             f"--logfile={log}",
         ],
         cwd=ROOT,
@@ -63,6 +95,7 @@ def celery_worker(
     else:
         process.kill()
         pytest.fail("The Celery worker did not answer within 30 s")
+    _worker_state["running"] = True
     yield process
     process.terminate()
     try:
