@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -38,6 +38,20 @@ def csv_cell(value: object) -> str:
     """The value as a cell a spreadsheet shows as text, never runs as a formula."""
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_response(filename: str, rows: Iterable[list[object]]) -> HttpResponse:
+    """A CSV download of ``rows``, every cell safe from formula injection."""
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+    # The byte order mark makes Excel read the file as UTF-8 (accents, non-Latin names).
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    for cells in rows:
+        writer.writerow([csv_cell(cell) for cell in cells])
+    return response
 
 
 def _export_accounts(*, user: User, everyone: bool) -> QuerySet[Account]:
@@ -89,13 +103,4 @@ def accounts_export(request: HttpRequest) -> HttpResponse:
     user = require_team_member(request.user)
     everyone = request.GET.get("all") == "1"
     filename = f"accounts-{'all' if everyone else 'mine'}-{timezone.localdate():%Y-%m-%d}.csv"
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-    # The byte order mark makes Excel read the file as UTF-8 (accents, non-Latin names).
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    for cells in _export_rows(request, user, everyone):
-        writer.writerow([csv_cell(cell) for cell in cells])
-    return response
+    return csv_response(filename, _export_rows(request, user, everyone))

@@ -25,14 +25,8 @@ from ideas.pm_forms import (
     StatusForm,
     ThemesForm,
 )
-from portal.access import get_product_for_pm
+from portal.access import get_product_and_pm
 from portal.models import Product, User
-
-
-def _pm(request: HttpRequest, product_slug: str) -> tuple[Product, User]:
-    product = get_product_for_pm(request.user, product_slug)
-    assert isinstance(request.user, User)
-    return product, request.user
 
 
 def _idea(product: Product, idea_id: int) -> Idea:
@@ -52,7 +46,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 @require_GET
 def inbox(request: HttpRequest, product_slug: str) -> HttpResponse:
-    product, _ = _pm(request, product_slug)
+    product, _ = get_product_and_pm(request.user, product_slug)
     data = request.GET.copy()
     data.setdefault("status", INBOX)
     filters = InboxFilterForm(data, product=product)
@@ -77,7 +71,7 @@ def inbox(request: HttpRequest, product_slug: str) -> HttpResponse:
 @require_GET
 def idea_similar(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
     """Existing ideas that read like this one (loaded into each inbox row by htmx)."""
-    product, _ = _pm(request, product_slug)
+    product, _ = get_product_and_pm(request.user, product_slug)
     idea = _idea(product, idea_id)
     similar = selectors.similar_ideas(
         product=product, text=f"{idea.title} {idea.problem[:300]}", exclude_id=idea.pk
@@ -113,7 +107,7 @@ def _manage_context(product: Product, idea: Idea, user: User, **forms: Any) -> d
 
 @require_GET
 def idea_manage(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     idea = _idea(product, idea_id)
     return render(request, "ideas/pm/idea.html", _manage_context(product, idea, user))
 
@@ -126,7 +120,7 @@ def _invalid(request: HttpRequest, product: Product, idea: Idea, **forms: Any) -
 
 @require_POST
 def idea_status(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     idea = _idea(product, idea_id)
     form = StatusForm(request.POST)
     if not form.is_valid():
@@ -153,7 +147,7 @@ def idea_status(request: HttpRequest, product_slug: str, idea_id: int) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 def idea_decline(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     idea = _idea(product, idea_id)
     form = DeclineForm(request.POST or None, product=product)
     if request.method == "POST" and form.is_valid():
@@ -182,7 +176,7 @@ def idea_decline(request: HttpRequest, product_slug: str, idea_id: int) -> HttpR
 
 @require_POST
 def idea_merge(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     idea = _idea(product, idea_id)
     form = MergeForm(request.POST, product=product, source=idea)
     if not form.is_valid():
@@ -201,7 +195,7 @@ def idea_merge(request: HttpRequest, product_slug: str, idea_id: int) -> HttpRes
 
 @require_POST
 def merge_undo(request: HttpRequest, product_slug: str, merge_id: int) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     merge = get_object_or_404(
         Merge.objects.select_related("source", "source__product", "target"),
         pk=merge_id,
@@ -218,7 +212,7 @@ def merge_undo(request: HttpRequest, product_slug: str, merge_id: int) -> HttpRe
 
 @require_POST
 def idea_assign(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     idea = _idea(product, idea_id)
     form = AssignForm(request.POST, product=product)
     if not form.is_valid():
@@ -233,7 +227,7 @@ def idea_assign(request: HttpRequest, product_slug: str, idea_id: int) -> HttpRe
 
 @require_POST
 def idea_themes(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     idea = _idea(product, idea_id)
     form = ThemesForm(request.POST, product=product)
     if not form.is_valid():
@@ -254,7 +248,7 @@ def idea_themes(request: HttpRequest, product_slug: str, idea_id: int) -> HttpRe
 
 @require_POST
 def idea_approve(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     idea = _idea(product, idea_id)
     services.idea_approve(idea=idea, by=user)
     messages.success(request, f"“{idea.title}” is approved and shows on the portal.")
@@ -264,7 +258,7 @@ def idea_approve(request: HttpRequest, product_slug: str, idea_id: int) -> HttpR
 @require_POST
 def idea_internal_comment(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
     """A comment from the PM area: internal (team only) unless marked public."""
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     idea = _idea(product, idea_id)
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -281,7 +275,7 @@ def idea_internal_comment(request: HttpRequest, product_slug: str, idea_id: int)
 
 @require_POST
 def bulk_action(request: HttpRequest, product_slug: str) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     form = BulkForm(request.POST, product=product)
     back = reverse("pm:inbox", args=[product.slug])
     if not form.is_valid():

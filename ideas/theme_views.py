@@ -18,8 +18,8 @@ from kombu.exceptions import OperationalError
 from ideas import services, theme_selectors
 from ideas.models import Theme
 from ideas.theme_tasks import theme_suggestions_request
-from portal.access import get_product_for_pm
-from portal.models import Product, User
+from portal.access import get_product_and_pm
+from portal.models import Product
 
 NAME_MAX = 80
 
@@ -56,12 +56,6 @@ class AcceptSuggestionForm(ThemeNameForm):
     group = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-def _pm(request: HttpRequest, product_slug: str) -> tuple[Product, User]:
-    product = get_product_for_pm(request.user, product_slug)
-    assert isinstance(request.user, User)
-    return product, request.user
-
-
 def _themes_page(
     request: HttpRequest, product: Product, form: ThemeNameForm, status: int = 200
 ) -> HttpResponse:
@@ -86,13 +80,13 @@ def _themes_page(
 
 @require_GET
 def themes(request: HttpRequest, product_slug: str) -> HttpResponse:
-    product, _ = _pm(request, product_slug)
+    product, _ = get_product_and_pm(request.user, product_slug)
     return _themes_page(request, product, ThemeNameForm(product=product))
 
 
 @require_POST
 def theme_new(request: HttpRequest, product_slug: str) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     form = ThemeNameForm(request.POST, product=product)
     if not form.is_valid():
         return _themes_page(request, product, form, status=400)
@@ -133,7 +127,7 @@ def _suggestions_page(
 @require_http_methods(["GET", "POST"])
 def theme_suggestions(request: HttpRequest, product_slug: str) -> HttpResponse:
     """GET: the suggested groups. POST: compute them again in the background."""
-    product, _ = _pm(request, product_slug)
+    product, _ = get_product_and_pm(request.user, product_slug)
     if request.method == "POST":
         try:
             done = theme_suggestions_request(product_id=product.pk)
@@ -155,7 +149,7 @@ def theme_suggestions(request: HttpRequest, product_slug: str) -> HttpResponse:
 @require_POST
 def theme_accept(request: HttpRequest, product_slug: str) -> HttpResponse:
     """One click: create the suggested theme and tag the group's ideas with it."""
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     key = request.POST.get("group", "")[:64]
     form = AcceptSuggestionForm(
         request.POST, product=product, auto_id=f"id_{slugify(key) or 'group'}_%s"

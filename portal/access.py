@@ -78,3 +78,11 @@ def get_product_for_pm(user: AnyUser, slug: str) -> Product:
     if product is None or not is_product_pm(user, product):
         raise Http404("No such product")
     return product
+
+
+def get_product_and_pm(user: AnyUser, slug: str) -> tuple[Product, User]:
+    """The product the user manages, and the user as one of its PMs; 404 for everyone else.
+    For the PM area's views, which need both."""
+    product = get_product_for_pm(user, slug)
+    assert isinstance(user, User)  # is_product_pm let no one else through
+    return product, user

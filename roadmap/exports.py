@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from ideas.exports import csv_cell
+from ideas.exports import csv_response
 from portal.models import Product
 from roadmap import selectors
 from roadmap.models import RoadmapItem
@@ -75,13 +74,4 @@ def _rows(
 
 def roadmap_csv(request: HttpRequest, product: Product, filters: dict[str, str]) -> HttpResponse:
     filename = f"roadmap-{product.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-    # The byte order mark makes Excel read the file as UTF-8 (accents, non-Latin names).
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    for cells in _rows(request, product, filters):
-        writer.writerow([csv_cell(cell) for cell in cells])
-    return response
+    return csv_response(filename, _rows(request, product, filters))

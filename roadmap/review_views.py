@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.access import get_product_for_pm
-from portal.models import Product, User
+from portal.access import get_product_and_pm
+from portal.models import Product
 from roadmap.digest import agenda_shown
 from roadmap.models import Review
 from roadmap.selectors import review_agenda, review_since
@@ -43,12 +43,6 @@ class ReviewHoldForm(forms.Form):
     )
 
 
-def _pm(request: HttpRequest, product_slug: str) -> tuple[Product, User]:
-    product = get_product_for_pm(request.user, product_slug)
-    assert isinstance(request.user, User)
-    return product, request.user
-
-
 def _current(
     request: HttpRequest, product: Product, form: ReviewHoldForm, status: int = 200
 ) -> HttpResponse:
@@ -68,13 +62,13 @@ def _current(
 def review(request: HttpRequest, product_slug: str) -> HttpResponse:
     """The agenda since the last review held (or the last week), and the form to record
     this one as held."""
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     return _current(request, product, ReviewHoldForm(initial={"attendees": user.display_name}))
 
 
 @require_POST
 def hold(request: HttpRequest, product_slug: str) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     form = ReviewHoldForm(request.POST)
     if not form.is_valid():
         return _current(request, product, form, status=400)
@@ -92,7 +86,7 @@ def hold(request: HttpRequest, product_slug: str) -> HttpResponse:
 
 @require_GET
 def past(request: HttpRequest, product_slug: str) -> HttpResponse:
-    product, _ = _pm(request, product_slug)
+    product, _ = get_product_and_pm(request.user, product_slug)
     reviews = list(
         Review.objects.filter(product=product).select_related("held_by")[: PAST_LIMIT + 1]
     )
@@ -114,7 +108,7 @@ def past(request: HttpRequest, product_slug: str) -> HttpResponse:
 def detail(request: HttpRequest, product_slug: str, review_id: int) -> HttpResponse:
     """A held review, from the agenda stored when it was held: it reads the same however
     much has changed since."""
-    product, _ = _pm(request, product_slug)
+    product, _ = get_product_and_pm(request.user, product_slug)
     held = get_object_or_404(
         Review.objects.select_related("held_by"), product=product, pk=review_id
     )

@@ -18,7 +18,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ideas.models import Follow, Idea
-from portal.access import get_product_for_pm, get_product_for_user, is_product_pm
+from portal.access import (
+    get_product_and_pm,
+    get_product_for_user,
+    is_product_pm,
+)
 from portal.models import Account, Product, User
 from roadmap import exports, selectors, services
 from roadmap.forms import (
@@ -76,12 +80,6 @@ class PublicColumn:
     label: str
     blurb: str
     cards: list[PublicCard]
-
-
-def _pm(request: HttpRequest, product_slug: str) -> tuple[Product, User]:
-    product = get_product_for_pm(request.user, product_slug)
-    assert isinstance(request.user, User)
-    return product, request.user
 
 
 def _item(product: Product, item_id: int) -> RoadmapItem:
@@ -153,7 +151,7 @@ def _timeline(board: selectors.Board) -> list[tuple[Release | None, list[Card]]]
 @require_GET
 def board(request: HttpRequest, product_slug: str) -> HttpResponse:
     """Now / Next / Later with each item's why, or the timeline by release (?view=timeline)."""
-    product, _ = _pm(request, product_slug)
+    product, _ = get_product_and_pm(request.user, product_slug)
     filters = BoardFilterForm(request.GET, product=product)
     values = filters.as_filters()
     view = "timeline" if request.GET.get("view") == "timeline" else "board"
@@ -182,7 +180,7 @@ def board(request: HttpRequest, product_slug: str) -> HttpResponse:
 @require_GET
 def board_print(request: HttpRequest, product_slug: str) -> HttpResponse:
     """The board on paper, for the review meeting: no navigation, no controls."""
-    product, _ = _pm(request, product_slug)
+    product, _ = get_product_and_pm(request.user, product_slug)
     filters = BoardFilterForm(request.GET, product=product)
     values = filters.as_filters()
     data = selectors.board(product=product, filters=values)
@@ -203,7 +201,7 @@ def board_print(request: HttpRequest, product_slug: str) -> HttpResponse:
 
 @require_GET
 def board_csv(request: HttpRequest, product_slug: str) -> HttpResponse:
-    product, _ = _pm(request, product_slug)
+    product, _ = get_product_and_pm(request.user, product_slug)
     filters = BoardFilterForm(request.GET, product=product)
     return exports.roadmap_csv(request, product, filters.as_filters())
 
@@ -214,7 +212,7 @@ def board_csv(request: HttpRequest, product_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def item_new(request: HttpRequest, product_slug: str) -> HttpResponse:
     """A new item from a title and a horizon, with ideas (promoted) or without."""
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     horizon = request.GET.get("horizon", "")
     form = ItemCreateForm(
         request.POST or None,
@@ -278,7 +276,7 @@ def _item_context(
 
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, product_slug: str, item_id: int) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     item = _item(product, item_id)
     form = ItemForm(request.POST or None, item=item)
     if request.method == "POST" and form.is_valid():
@@ -314,7 +312,7 @@ def item_edit(request: HttpRequest, product_slug: str, item_id: int) -> HttpResp
 @require_POST
 def item_move(request: HttpRequest, product_slug: str, item_id: int) -> HttpResponse:
     """To a horizon, before another item of it (or to its end). 204 for board.js."""
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     item = get_object_or_404(RoadmapItem, product=product, pk=item_id)
     item.product = product
     form = MoveForm(request.POST)
@@ -342,7 +340,7 @@ def item_move(request: HttpRequest, product_slug: str, item_id: int) -> HttpResp
 @require_POST
 def item_status(request: HttpRequest, product_slug: str, item_id: int) -> HttpResponse:
     """Start, ship (after a confirmation) or put back to planned; the ideas follow."""
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     item = _item(product, item_id)
     form = ItemStatusForm(request.POST)
     if not form.is_valid():
@@ -399,7 +397,7 @@ def _update_keeping(item: RoadmapItem, by: User, **changes: Any) -> RoadmapItem:
 @require_POST
 def release_new(request: HttpRequest, product_slug: str) -> HttpResponse:
     """A new release; from an item's page, the item goes into it."""
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     raw_item = request.POST.get("item", "")
     item = _item(product, int(raw_item)) if raw_item.isdigit() else None
     form = ReleaseForm(request.POST)
@@ -430,7 +428,7 @@ def release_new(request: HttpRequest, product_slug: str) -> HttpResponse:
 @require_POST
 def promote(request: HttpRequest, product_slug: str) -> HttpResponse:
     """Promote one or more ideas (the idea page's form, the inbox's selection) into an item."""
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     form = PromoteForm(request.POST, product=product)
     default = reverse("pm:inbox", args=[product.slug])
     if not form.is_valid():

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ideas.models import Idea
-from portal.access import get_product_for_pm
-from portal.models import Product, User
+from portal.access import get_product_and_pm
+from portal.models import Product
 from scoring import engine, selectors, services
 from scoring.forms import (
     AlignmentForm,
@@ -28,12 +28,6 @@ from scoring.forms import (
 from scoring.models import Goal, Metric
 
 
-def _pm(request: HttpRequest, product_slug: str) -> tuple[Product, User]:
-    product = get_product_for_pm(request.user, product_slug)
-    assert isinstance(request.user, User)
-    return product, request.user
-
-
 def _idea(product: Product, idea_id: int) -> Idea:
     return get_object_or_404(
         Idea.objects.select_related("product", "category"), product=product, pk=idea_id
@@ -43,7 +37,7 @@ def _idea(product: Product, idea_id: int) -> Idea:
 @require_GET
 def ranking(request: HttpRequest, product_slug: str) -> HttpResponse:
     """Ideas by score, with the rating inputs inline for fast scoring sessions."""
-    product, _ = _pm(request, product_slug)
+    product, _ = get_product_and_pm(request.user, product_slug)
     sort = request.GET.get("sort", "score")
     page = selectors.ranking_page(product=product, sort=sort, show=request.GET.get("show", "open"))
     return render(
@@ -62,7 +56,7 @@ def ranking(request: HttpRequest, product_slug: str) -> HttpResponse:
 
 @require_POST
 def rate(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     idea = _idea(product, idea_id)
     metric = get_object_or_404(
         Metric,
@@ -96,7 +90,7 @@ def rate(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
 @require_GET
 def why(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
     """Why this score: every metric's raw value, normalised value, weight and contribution."""
-    product, _ = _pm(request, product_slug)
+    product, _ = get_product_and_pm(request.user, product_slug)
     idea = _idea(product, idea_id)
     context = selectors.why_context(idea=idea)
     goals = list(Goal.objects.filter(product=product, active=True))
@@ -112,7 +106,7 @@ def why(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
 
 @require_POST
 def align(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     idea = _idea(product, idea_id)
     goals = list(Goal.objects.filter(product=product, active=True))
     form = AlignmentForm(request.POST, goals=goals)
@@ -129,7 +123,7 @@ def align(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse
 
 @require_GET
 def compare(request: HttpRequest, product_slug: str) -> HttpResponse:
-    product, _ = _pm(request, product_slug)
+    product, _ = get_product_and_pm(request.user, product_slug)
     ids = parse_idea_ids(request.GET.get("ideas", ""))
     ideas = list(Idea.objects.filter(product=product, pk__in=ids))
     ideas.sort(key=lambda i: ids.index(i.pk))
@@ -152,7 +146,7 @@ def compare(request: HttpRequest, product_slug: str) -> HttpResponse:
 
 @require_GET
 def chart(request: HttpRequest, product_slug: str) -> HttpResponse:
-    product, _ = _pm(request, product_slug)
+    product, _ = get_product_and_pm(request.user, product_slug)
     return render(
         request,
         "scoring/chart.html",
@@ -163,7 +157,7 @@ def chart(request: HttpRequest, product_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def scorecard(request: HttpRequest, product_slug: str) -> HttpResponse:
     """The active scorecard: presets, weights with what-if, goals, and the change history."""
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     card = selectors.active_scorecard(product=product)
     metrics = list(card.metrics.all()) if card else []
     goals = list(Goal.objects.filter(product=product, active=True))
@@ -211,7 +205,7 @@ def scorecard(request: HttpRequest, product_slug: str) -> HttpResponse:
 @require_POST
 def what_if(request: HttpRequest, product_slug: str) -> HttpResponse:
     """The top 20 re-ranked with the weights being tried; nothing is saved."""
-    product, _ = _pm(request, product_slug)
+    product, _ = get_product_and_pm(request.user, product_slug)
     card = selectors.active_scorecard(product=product)
     if card is None:
         raise Http404("No scorecard")
@@ -238,7 +232,7 @@ def what_if(request: HttpRequest, product_slug: str) -> HttpResponse:
 
 @require_POST
 def preset(request: HttpRequest, product_slug: str) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     form = PresetForm(request.POST)
     if form.is_valid():
         card = services.scorecard_apply_preset(
@@ -252,7 +246,7 @@ def preset(request: HttpRequest, product_slug: str) -> HttpResponse:
 
 @require_POST
 def goal_save(request: HttpRequest, product_slug: str, goal_id: int | None = None) -> HttpResponse:
-    product, user = _pm(request, product_slug)
+    product, user = get_product_and_pm(request.user, product_slug)
     goal = get_object_or_404(Goal, product=product, pk=goal_id) if goal_id else None
     form = GoalForm(request.POST, prefix=f"goal-{goal.pk}" if goal else "new")
     if form.is_valid():
