@@ -40,3 +40,4 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/portal"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export EMAIL_FILE_PATH="$WORK/mail"  # production settings need somewhere to send email

@@ -480,3 +480,62 @@ def test_pm_promotes_two_ideas_drags_and_keys_the_item_ships_it_and_the_voter_he
     page.goto(f"/pm/{product.slug}/review/")
     shipped = page.get_by_role("region", name=re.compile("Newly shipped"))
     expect(shipped).to_contain_text("Bulk edit tasks", timeout=TIMEOUT)
+
+
+def test_pages_break_no_content_security_policy_rule_and_htmx_still_swaps(
+    page: Page, customer: User, sign_in: SignIn, new_context: Callable[..., BrowserContext]
+) -> None:
+    """The policy allows no inline script or style. Chromium logs every blocked one to the
+    console, so a page relying on one (or htmx injecting its own) shows up here."""
+    from roadmap.services import item_promote
+
+    pm = _verified(make_user(role=Role.PM, email="pat@vendor.test", name="Pat PM"))
+    product = make_product(name="Reports", slug="reports", team=[pm])
+    idea = make_idea(product=product, title="Export reports to Excel")
+    item = item_promote(
+        product=product, ideas=[make_idea(product=product)], by=pm, title="Bulk edit tasks"
+    )
+    blocked: list[str] = []
+
+    def watch(tab: Page) -> None:
+        def on_console(message: Any) -> None:
+            if "Content Security Policy" in message.text:
+                blocked.append(f"{tab.url}: {message.text}")
+
+        tab.on("console", on_console)
+
+    watch(page)
+    sign_in(page, customer)
+    page.goto(f"/p/{product.slug}/")
+    expect(page.get_by_role("link", name=idea.title)).to_be_visible(timeout=TIMEOUT)
+
+    page.goto(f"/p/{product.slug}/ideas/{idea.pk}/")
+    count = page.locator(".vote-box .count")
+    expect(count).to_have_text("1")
+    page.evaluate("window.__samePage = true")  # gone if the vote reloads the page
+    vote_button(page, idea.title).click()
+    expect(count).to_have_text("2", timeout=TIMEOUT)
+    expect(vote_button(page, idea.title)).to_have_text("Voted")
+    assert page.evaluate("window.__samePage") is True
+    assert Idea.objects.get(pk=idea.pk).vote_count == 2
+
+    page.goto(f"/p/{product.slug}/ideas/new/")
+    page.get_by_label("Title").press_sequentially("Excel export", delay=20)
+    expect(page.locator("#similar").get_by_role("link", name=idea.title)).to_be_visible(
+        timeout=TIMEOUT
+    )
+
+    pm_page = new_context().new_page()
+    watch(pm_page)
+    sign_in(pm_page, pm)
+    pm_page.goto(f"/pm/{product.slug}/roadmap/")
+    card = pm_page.locator(f"ol[data-horizon='next'] > #item-{item.pk}")
+    expect(card).to_be_visible(timeout=TIMEOUT)
+    card.focus()
+    pm_page.keyboard.press("Alt+ArrowLeft")
+    expect(pm_page.locator("#board-status")).to_have_text(
+        "Moved “Bulk edit tasks” to Now, 1 of 1.", timeout=TIMEOUT
+    )
+    assert RoadmapItem.objects.get(pk=item.pk).horizon == "now"
+
+    assert not blocked, "\n".join(blocked)

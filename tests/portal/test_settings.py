@@ -67,14 +67,26 @@ def test_production_settings_with_everything_set(tmp_path: Path) -> None:
         REDIS_URL="redis://127.0.0.1:6379/0",
         SECRET_KEY="x" * 50,
         ALLOWED_HOSTS="ideas.example.com",
+        EMAIL_HOST="smtp.example.com",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "False",
-        "django.core.mail.backends.filebased.EmailBackend",
+        "django.core.mail.backends.smtp.EmailBackend",
         "False",
     ]
+
+
+def test_production_needs_somewhere_to_send_email(tmp_path: Path) -> None:
+    result = start(
+        PORTAL_VAR_DIR=str(tmp_path),
+        DATABASE_URL="postgres://u@127.0.0.1:5432/portal",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="ideas.example.com",
+    )
+    assert result.returncode != 0
+    assert "EMAIL_HOST is required in production" in result.stderr
 
 
 @pytest.mark.parametrize(
