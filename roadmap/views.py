@@ -510,6 +510,7 @@ def public(request: HttpRequest, product_slug: str) -> HttpResponse:
             "product": product,
             "columns": columns,
             "empty": not items,
+            "shipped": selectors.changelog(product=product, limit=5),
             "can_manage": is_product_pm(request.user, product),
         },
     )
