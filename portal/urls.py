@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,3 +18,11 @@ urlpatterns = [
     path("pm/<slug:product_slug>/", include("roadmap.urls")),
     path("pm/<slug:product_slug>/", include("roadmap.review_urls")),
 ]
+
+if os.environ.get("PORTAL_BENCH_REFERENCE") == "1":
+    # The load benchmark's reference page (bench/load); never routed otherwise.
+    from portal import bench_views
+
+    urlpatterns.append(
+        path("bench/reference/<slug:product_slug>/", bench_views.reference, name="bench_reference")
+    )
