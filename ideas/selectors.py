@@ -108,8 +108,12 @@ def _after(qs: QuerySet[Idea], sort: Sort, cursor: str) -> QuerySet[Idea]:
             value = float(raw_value)
     except ValueError:
         return qs
-    name = SORT_FIELD[sort]
-    return qs.filter(Q(**{f"{name}__lt": value}) | Q(**{name: value, "pk__lt": last_id}))
+    column = SORT_FIELD[sort]
+    # A row comparison, so the (product, value, id) index finds the spot at once; the
+    # equivalent OR of two conditions makes the database walk every row before it.
+    return qs.extra(  # noqa: S610 - fixed SQL, the cursor's values are bound parameters
+        where=[f"(ideas_idea.{column}, ideas_idea.id) < (%s, %s)"], params=[value, last_id]
+    )
 
 
 def idea_page(*, product: Product, user: AnyUser, filters: IdeaFilters) -> IdeaPage:

@@ -71,10 +71,12 @@ def item_whys(items: list[RoadmapItem]) -> dict[int, ItemWhy]:
         whys[row["idea__roadmap_items"]].voters = row["voters"]
     pairs = set(
         Vote.objects.filter(idea__roadmap_items__in=item_ids, user__account__isnull=False)
+        .order_by()  # the default ordering would make DISTINCT keep every vote
         .values_list("idea__roadmap_items", "user__account_id")
         .distinct()
     ) | set(
         ProxyVote.objects.filter(idea__roadmap_items__in=item_ids)
+        .order_by()
         .values_list("idea__roadmap_items", "account_id")
         .distinct()
     )
@@ -192,10 +194,12 @@ def sales_accounts_per_item(*, user: User, items: list[RoadmapItem]) -> dict[int
         return {}
     pairs = set(
         Vote.objects.filter(idea__roadmap_items__in=items, user__account_id__in=owned)
+        .order_by()  # the default ordering would make DISTINCT keep every vote
         .values_list("idea__roadmap_items", "user__account_id")
         .distinct()
     ) | set(
         ProxyVote.objects.filter(idea__roadmap_items__in=items, account_id__in=owned)
+        .order_by()
         .values_list("idea__roadmap_items", "account_id")
         .distinct()
     )

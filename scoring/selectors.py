@@ -64,7 +64,8 @@ def scored_ideas(*, product: Product) -> QuerySet[Idea]:
 
 FRESH_VOTES_SQL = """
     SELECT v.idea_id,
-           SUM(POWER(0.5, GREATEST(EXTRACT(EPOCH FROM (%s - v.created_at)), 0) / 86400.0 / %s))
+           SUM(POWER(0.5::float8,
+               GREATEST(EXTRACT(EPOCH FROM (%s - v.created_at))::float8, 0) / 86400.0 / %s))
     FROM ideas_vote v JOIN ideas_idea i ON i.id = v.idea_id
     WHERE i.product_id = %s AND (%s::bigint[] IS NULL OR v.idea_id = ANY(%s::bigint[]))
     GROUP BY v.idea_id

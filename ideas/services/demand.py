@@ -42,6 +42,7 @@ def idea_demand_refresh(*, idea_ids: Iterable[int]) -> None:
     for idea_id in idea_ids:
         voter_accounts = set(
             Vote.objects.filter(idea_id=idea_id, user__account__isnull=False)
+            .order_by()  # the default ordering would make DISTINCT keep every vote
             .values_list("user__account_id", flat=True)
             .distinct()
         )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import random
 import sys
@@ -368,8 +369,6 @@ def _cell(value: object) -> object:
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, (dict, list)):
-        import json
-
         return json.dumps(value)
     return value
 
