@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ideas import services
 from ideas.models import Idea, OutboundEmail, ProxyVote, Status
+from ideas.selectors import idea_ranks
 from portal.models import Account, Role, User, Visibility
 from tests.factories import make_account, make_idea, make_product, make_user
 
@@ -300,3 +301,13 @@ def test_revenue_figures_on_the_page_add_up(client: Client, sales: User) -> None
     client.force_login(sales)
     html = client.get(f"/p/{idea.product.slug}/ideas/{idea.pk}/").content.decode()
     assert "$3,300" in html
+
+
+def test_idea_ranks_count_higher_scores_within_each_product() -> None:
+    first, second = make_product(), make_product()
+    a, b, c = (make_idea(product=first) for _ in range(3))
+    d = make_idea(product=second)
+    for idea, score in [(a, 80.0), (b, 50.0), (c, 50.0), (d, 10.0)]:
+        Idea.objects.filter(pk=idea.pk).update(score=score)
+    assert idea_ranks(idea_ids=[a.pk, b.pk, c.pk, d.pk]) == {a.pk: 1, b.pk: 2, c.pk: 2, d.pk: 1}
+    assert idea_ranks(idea_ids=[]) == {}
