@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -466,13 +465,11 @@ def public(request: HttpRequest, product_slug: str) -> HttpResponse:
     product = get_product_for_user(request.user, product_slug)
     horizons = selectors.public_roadmap(product=product)
     items = [item for _, _, rows in horizons for item, _ in rows]
-    prefetch_related_objects(items, "ideas")  # for followable_idea: one query, not one each
     user = request.user if isinstance(request.user, User) else None
     follow: dict[int, Idea] = {}
-    for item in items:
+    for item in items:  # the selector prefetched each item's ideas
         idea = selectors.followable_idea(item)
-        # Only an idea visitors can open: confirmed and past moderation.
-        if idea is not None and idea.is_approved and idea.confirmed_at is not None:
+        if idea is not None:
             follow[item.pk] = idea
     following: set[int] = set()
     yours: dict[int, list[Account]] = {}
@@ -518,21 +515,14 @@ def public(request: HttpRequest, product_slug: str) -> HttpResponse:
 
 @require_GET
 def changelog(request: HttpRequest, product_slug: str) -> HttpResponse:
-    """What shipped, newest first."""
+    """What shipped, newest first (never items kept off the public roadmap)."""
     product = get_product_for_user(request.user, product_slug)
-    entries = selectors.changelog(product=product)
-    # An item kept off the public roadmap stays off the changelog too.
-    private = set(
-        RoadmapItem.objects.filter(
-            product=product, is_public=False, pk__in=[e.item_id for e in entries if e.item_id]
-        ).values_list("pk", flat=True)
-    )
     return render(
         request,
         "roadmap/changelog.html",
         {
             "product": product,
-            "entries": [e for e in entries if e.item_id not in private],
+            "entries": selectors.changelog(product=product),
             "can_manage": is_product_pm(request.user, product),
         },
     )

@@ -321,8 +321,7 @@ def why_context(*, idea: Idea) -> dict[str, Any]:
     components = expand_components(detail, list(detail.scorecard.metrics.all())) if detail else []
     textbook = None
     if card is not None and card.preset in engine.PRESETS:
-        ratings = {c["key"]: c["raw"] for c in components}
-        ratings["reach"] = float(idea.vote_count)
+        ratings = {c["key"]: c["raw"] for c in components} | _textbook_inputs(idea.vote_count)
         textbook = engine.PRESETS[card.preset].textbook(ratings)
     return {
         "detail": detail,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ideas.models import (
     OutboundEmail,
 )
+from ideas.selectors import sales_digest_items
 from ideas.services.outbox import email_enqueue
 from portal.models import User
 
@@ -41,8 +42,6 @@ def sales_digest_unsubscribe(*, token: str) -> User:
 def sales_digest_send(*, user: User, now: datetime | None = None) -> OutboundEmail | None:
     """Email a sales user what changed in the last week for their accounts' ideas.
     Nothing is sent when nothing changed; at most one digest per user per ISO week."""
-    from ideas.selectors import sales_digest_items
-
     now = now or timezone.now()
     if not user.sales_digest or not user.is_active:
         return None
