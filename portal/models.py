@@ -210,3 +210,58 @@ class AccountDomain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class ApiToken(models.Model):
+    """A personal API token. The secret is shown once; only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'CRM sync'.")
+    prefix = models.CharField(
+        max_length=12, help_text="The first characters of the token, to recognise it in a list."
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class AuditEntry(models.Model):
+    """One PM or admin action, kept as it was: who did what to which object, and when."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=254, blank=True, help_text="The actor's email at the time, kept after deletion."
+    )
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
+    )
+    action = models.CharField(max_length=40, help_text="A dotted name, e.g. 'idea.status'.")
+    target_type = models.CharField(max_length=40, blank=True)
+    target_id = models.BigIntegerField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["product", "-created_at"], name="audit_product_recent_idx"),
+            models.Index(fields=["-created_at"], name="audit_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
