@@ -527,3 +527,123 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} to {self.to}"
+
+
+# --- Webhooks and imports --------------------------------------------------------------
+
+
+class WebhookEvent(models.TextChoices):
+    IDEA_CREATED = "idea.created", "Idea created"
+    STATUS_CHANGED = "idea.status_changed", "Status changed"
+    DECISION = "idea.declined", "Decision (declined, with the reason)"
+    VOTE = "vote.changed", "Vote cast or withdrawn"
+    COMMENT = "comment.created", "Public comment"
+    ITEM_SHIPPED = "roadmap_item.shipped", "Roadmap item shipped"
+    PING = "ping", "Test event"
+
+
+class Webhook(models.Model):
+    """A URL of the product team's that hears about changes, signed with its secret."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=500)
+    description = models.CharField(max_length=120, blank=True)
+    secret = models.CharField(max_length=64, help_text="Signs every delivery (HMAC-SHA256).")
+    events = models.JSONField(default=list, help_text="WebhookEvent values it hears.")
+    is_active = models.BooleanField(default=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook: written in the change's transaction (an outbox), sent
+    after commit, retried with backoff until it succeeds or runs out of attempts."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Delivered"
+        FAILED = "failed", "Gave up"
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField()
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_response_excerpt = models.CharField(max_length=500, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        indexes = [
+            models.Index(fields=["webhook", "-created_at"], name="webhook_delivery_log_idx"),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(state="pending"),
+                name="webhook_delivery_due_idx",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["webhook", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="webhook_delivery_unique_dedupe_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} to webhook {self.webhook_id}"
+
+
+class ImportSource(models.TextChoices):
+    CANNY = "canny", "Canny"
+    USERVOICE = "uservoice", "UserVoice"
+    FIDER = "fider", "Fider"
+
+
+class ImportedRecord(models.Model):
+    """What an import created from a record of another tool, so that importing the same
+    file again finds it instead of creating it twice."""
+
+    class Kind(models.TextChoices):
+        IDEA = "idea", "Idea"
+        COMMENT = "comment", "Comment"
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=16, choices=ImportSource.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    external_id = models.CharField(max_length=200)
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="imported_from")
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "source", "kind", "external_id"],
+                name="imported_record_unique_external_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.kind} {self.external_id}"
