@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from ideas.models import Idea
-from portal.access import AnyUser, get_product_for_user, is_product_pm
+from ideas.models import Idea, Webhook
+from portal.access import AnyUser, get_product_for_pm, get_product_for_user, is_product_pm
 
 
 def get_idea_for_user(user: AnyUser, product_slug: str, idea_id: int) -> Idea:
@@ -21,3 +21,13 @@ def get_idea_for_user(user: AnyUser, product_slug: str, idea_id: int) -> Idea:
         raise Http404("No such idea")
     idea.product = product
     return idea
+
+
+def get_webhook_for_pm(user: AnyUser, product_slug: str, webhook_id: int) -> Webhook:
+    """A webhook of a product the user manages; 404 for everyone else and other products."""
+    product = get_product_for_pm(user, product_slug)
+    webhook = Webhook.objects.filter(product=product, pk=webhook_id).first()
+    if webhook is None:
+        raise Http404("No such webhook")
+    webhook.product = product
+    return webhook

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ideas import pm_views, theme_views
+from ideas import pm_views, theme_views, webhook_views
 
 app_name = "pm"
 
@@ -23,4 +23,9 @@ urlpatterns = [
     path("themes/new/", theme_views.theme_new, name="theme_new"),
     path("themes/suggestions/", theme_views.theme_suggestions, name="theme_suggestions"),
     path("themes/suggestions/accept/", theme_views.theme_accept, name="theme_accept"),
+    path("webhooks/", webhook_views.webhooks, name="webhooks"),
+    path("webhooks/<int:webhook_id>/", webhook_views.webhook_edit, name="webhook"),
+    path("webhooks/<int:webhook_id>/active/", webhook_views.webhook_active, name="webhook_active"),
+    path("webhooks/<int:webhook_id>/test/", webhook_views.webhook_test, name="webhook_test"),
+    path("webhooks/<int:webhook_id>/secret/", webhook_views.webhook_secret, name="webhook_secret"),
 ]

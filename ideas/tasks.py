@@ -51,3 +51,18 @@ def sweep_outbox() -> int:
     for email_id in services.outbox_pending_ids():
         sent += services.outbox_deliver(email_id=email_id)
     return sent
+
+
+@shared_task(name="ideas.tasks.deliver_webhook", ignore_result=True)
+def deliver_webhook(delivery_id: int) -> bool:
+    return services.webhook_deliver(delivery_id=delivery_id)
+
+
+@shared_task(name="ideas.tasks.sweep_webhooks", ignore_result=True)
+def sweep_webhooks() -> int:
+    """Queue the webhook deliveries whose time has come (retries, and lost tasks). Each
+    is sent by its own task, so one slow receiver does not hold up the others."""
+    due = services.webhook_deliveries_due()
+    for delivery_id in due:
+        deliver_webhook.delay(delivery_id)
+    return len(due)

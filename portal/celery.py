@@ -40,6 +40,10 @@ app.conf.update(
             "task": "ideas.tasks.sweep_outbox",
             "schedule": 60.0,
         },
+        "webhooks-sweep": {
+            "task": "ideas.tasks.sweep_webhooks",
+            "schedule": 30.0,
+        },
         "sales-digests": {
             "task": "ideas.tasks.send_sales_digests",
             "schedule": crontab(day_of_week="mon", hour=7, minute=0),

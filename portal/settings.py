@@ -284,6 +284,22 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90, minimum=1)
 # hard time limit, so a running task is never delivered twice.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 300, minimum=1)
 
+# --- Webhooks (docs/webhooks.md) -------------------------------------------------------
+
+# Off by default: a webhook URL whose host resolves to a private, loopback, link-local,
+# multicast or reserved address (IPv4 or IPv6) is refused when it is registered and again
+# at each delivery, so a PM cannot make the server call the internal network (SSRF). Turn
+# it on only where webhooks must reach a receiver on the internal network.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Seconds to connect and to wait for the receiver's answer.
+WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 10, minimum=1)
+# Attempts per delivery; the wait before retry n is WEBHOOKS_RETRY_BASE_SECONDS * 2**(n-1).
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 6, minimum=1)
+WEBHOOKS_RETRY_BASE_SECONDS = env_int("WEBHOOKS_RETRY_BASE_SECONDS", 30, minimum=1)
+# Failed attempts in a row (over all its deliveries) before a webhook is disabled and its
+# product's PMs are told by email.
+WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("WEBHOOKS_DISABLE_AFTER_FAILURES", 10, minimum=1)
+
 # --- Internationalisation, static files ------------------------------------------------
 
 LANGUAGE_CODE = "en-us"

@@ -13,7 +13,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from ideas.models import Idea, Status
-from ideas.services import idea_set_status
+from ideas.services import emit_item_shipped, idea_set_status
 from portal.access import is_product_pm
 from portal.models import Product, User
 from roadmap.models import (
@@ -214,6 +214,14 @@ def item_set_status(*, item: RoadmapItem, status: str, by: User) -> RoadmapItem:
                 },
             )
         _move_ideas(item, status, by)
+        if status == ItemStatus.SHIPPED:
+            emit_item_shipped(
+                product=item.product,
+                item_id=item.pk,
+                title=item.shown_title,
+                shipped_at=now,
+                ideas=list(item.ideas.order_by("pk")),
+            )
     return item
 
 

@@ -32,6 +32,16 @@ from ideas.services.outbox import (
     outbox_pending_ids,
 )
 from ideas.services.scores import idea_scores_store, idea_scores_store_staged
+from ideas.services.webhooks import (
+    emit_item_shipped,
+    webhook_create,
+    webhook_deliver,
+    webhook_deliveries_due,
+    webhook_rotate_secret,
+    webhook_send_test,
+    webhook_set_active,
+    webhook_update,
+)
 from ideas.services.workflow import (
     decisions_revisit_due,
     idea_approve,
@@ -56,6 +66,7 @@ __all__ = [
     "comment_add",
     "decisions_revisit_due",
     "email_enqueue",
+    "emit_item_shipped",
     "follow_set",
     "idea_approve",
     "idea_assign",
@@ -87,4 +98,11 @@ __all__ = [
     "theme_create",
     "vote_cast",
     "vote_withdraw",
+    "webhook_create",
+    "webhook_deliver",
+    "webhook_deliveries_due",
+    "webhook_rotate_secret",
+    "webhook_send_test",
+    "webhook_set_active",
+    "webhook_update",
 ]

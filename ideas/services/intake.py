@@ -24,6 +24,7 @@ from ideas.models import (
 from ideas.services.demand import idea_demand_refresh
 from ideas.services.notifications import notify_comment
 from ideas.services.outbox import email_enqueue
+from ideas.services.webhooks import emit_comment, emit_idea_created, emit_vote
 from portal.models import Product, Role, User
 from portal.services import account_for_email
 
@@ -79,6 +80,7 @@ def idea_submit(
             _vote_insert(idea=idea, user=author)
             Follow.objects.get_or_create(idea=idea, user=author)
             _notify_pms_of_new_idea(idea)
+            emit_idea_created(idea)
         else:
             token = signing.dumps({"idea": idea.pk}, salt=CONFIRM_SALT)
             email_enqueue(
@@ -122,6 +124,7 @@ def idea_confirm(*, token: str) -> Idea:
             _vote_insert(idea=idea, user=user)
             Follow.objects.get_or_create(idea=idea, user=user)
         _notify_pms_of_new_idea(idea)
+        emit_idea_created(idea)
     return idea
 
 
@@ -159,6 +162,7 @@ def _vote_insert(*, idea: Idea, user: User, importance: str = "") -> bool:
         trending_score=ranking.with_event(locked.trending_score, vote.created_at),
     )
     idea_demand_refresh(idea_ids=[idea.pk])
+    emit_vote(idea=idea, vote_id=vote.pk, user=user, action="cast")
     return True
 
 
@@ -181,12 +185,14 @@ def vote_withdraw(*, idea: Idea, user: User) -> bool:
         vote = Vote.objects.filter(idea=idea, user=user).first()
         if vote is None:
             return False
+        vote_id = vote.pk
         vote.delete()
         Idea.objects.filter(pk=idea.pk).update(
             vote_count=F("vote_count") - 1,
             trending_score=ranking.without_event(locked.trending_score, vote.created_at),
         )
         idea_demand_refresh(idea_ids=[idea.pk])
+        emit_vote(idea=idea, vote_id=vote_id, user=user, action="withdrawn")
     return True
 
 
@@ -228,6 +234,7 @@ def comment_add(*, idea: Idea, author: User, body: str, is_internal: bool = Fals
             Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
         Follow.objects.get_or_create(idea=idea, user=author)
         notify_comment(comment=comment)
+        emit_comment(comment)
     return comment
 
 

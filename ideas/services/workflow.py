@@ -28,6 +28,7 @@ from ideas.models import (
 )
 from ideas.services.intake import idea_counters_rebuild
 from ideas.services.notifications import notify_merge, notify_status_change
+from ideas.services.webhooks import emit_decision, emit_status_changed
 from portal.access import is_product_pm
 from portal.models import Product, User
 
@@ -49,6 +50,7 @@ def _record_change(idea: Idea, to_status: str, by: User | None, note: str) -> St
     Idea.objects.filter(pk=idea.pk).update(status=to_status, updated_at=timezone.now())
     idea.status = to_status
     change.idea = idea
+    emit_status_changed(change)
     return change
 
 
@@ -106,6 +108,7 @@ def idea_decline(
         )
         change = _record_change(idea, Status.DECLINED, by, reason)
         notify_status_change(change=change, actor=by)
+        emit_decision(decision)
     return decision
 
 
