@@ -31,12 +31,9 @@ from portal.models import Account, Product, User
 PAGE_SIZE = 20
 SIMILAR_LIMIT = 5
 WORD = re.compile(r"\w+", re.UNICODE)
-# The expression of the full-text GIN index (migration ideas 0003): queries must repeat it
-# exactly for PostgreSQL to use the index.
-TSVECTOR_SQL = (
-    "to_tsvector('english'::regconfig, "
-    "coalesce(ideas_idea.title, '') || ' ' || coalesce(ideas_idea.problem, ''))"
-)
+# The stored search vector (title weighted A, problem B), kept by a trigger and indexed
+# with GIN (migration ideas 0012). PostgreSQL only.
+TSVECTOR_SQL = "ideas_idea.search_vector"
 
 
 class Sort(StrEnum):
@@ -162,11 +159,22 @@ def voted_idea_ids(*, user: AnyUser, idea_ids: list[int]) -> set[int]:
     )
 
 
+SIMILAR_CANDIDATES = 200
+
+
+def _tsquery(words: list[str], joiner: str) -> str:
+    """A to_tsquery text from plain words (letters and digits only, see WORD); the last
+    word is a prefix, as the user may still be typing it."""
+    return f" {joiner} ".join([*words[:-1], f"{words[-1]}:*"])
+
+
 def similar_ideas(*, product: Product, text: str, exclude_id: int | None = None) -> list[Idea]:
     """Up to five listed ideas of the product that read like ``text``, best first.
 
-    PostgreSQL: any word in the full-text index, or a title that is trigram-similar,
-    ranked by both. SQLite: titles containing one of the longer words."""
+    PostgreSQL: candidates are the most-voted ideas holding every word, and the
+    most-voted holding any of them (at most 200 each, so a common word costs no more
+    than a rare one), ranked by the stored search vector (title words count most).
+    SQLite: titles containing one of the longer words."""
     words = [w for w in _words(text) if len(w) >= 3]
     if not words:
         return []
@@ -178,19 +186,24 @@ def similar_ideas(*, product: Product, text: str, exclude_id: int | None = None)
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
     if _is_postgres():
-        phrase = " ".join(words)
-        tsquery = " | ".join(words)
+        every, any_ = _tsquery(words, "&"), _tsquery(words, "|")
+
+        def candidates(query: str) -> QuerySet[Idea]:
+            return (
+                qs.extra(  # noqa: S610 - fixed SQL, user words only as bound parameters
+                    where=[f"{TSVECTOR_SQL} @@ to_tsquery('english', %s)"], params=[query]
+                )
+                .order_by("-vote_count", "-pk")
+                .values("pk")[:SIMILAR_CANDIDATES]
+            )
+
         return list(
-            qs.extra(  # noqa: S610 - fixed SQL, user text only as bound parameters
-                select={
-                    "relevance": f"ts_rank({TSVECTOR_SQL}, to_tsquery('english', %s))"
-                    " + similarity(ideas_idea.title, %s)"
-                },
-                select_params=[tsquery, phrase],
-                where=[f"({TSVECTOR_SQL} @@ to_tsquery('english', %s) OR ideas_idea.title %% %s)"],
-                params=[tsquery, phrase],
-                order_by=["-relevance", "-vote_count"],
-            )[:SIMILAR_LIMIT]
+            qs.filter(Q(pk__in=candidates(every)) | Q(pk__in=candidates(any_)))
+            .extra(  # noqa: S610 - fixed SQL, user words only as bound parameters
+                select={"relevance": f"ts_rank({TSVECTOR_SQL}, to_tsquery('english', %s))"},
+                select_params=[any_],
+            )
+            .order_by("-relevance", "-vote_count", "-pk")[:SIMILAR_LIMIT]
         )
     condition = Q()
     for word in words:

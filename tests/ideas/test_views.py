@@ -355,3 +355,14 @@ def test_too_many_ideas_in_an_hour_are_held_back_with_what_was_typed(client: Cli
     assert "One more idea" in html
     assert Idea.objects.count() == spam.IDEAS_PER_HOUR
     cache.clear()
+
+
+def test_similar_ideas_rank_an_idea_with_every_word_above_a_more_voted_one_with_one() -> None:
+    product = make_product()
+    popular = make_idea(product=product, title="Mobile app", problem="Everything on the phone.")
+    Idea.objects.filter(pk=popular.pk).update(vote_count=500)
+    exact = make_idea(product=product, title="Offline mode for the mobile app", problem="Trains.")
+    make_idea(product=product, title="Invoices in euros", problem="Finance.")
+    found = selectors.similar_ideas(product=product, text="offline mobile app")
+    assert [idea.pk for idea in found][:2] == [exact.pk, popular.pk]
+    assert len(found) == 2
