@@ -7,7 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import receiver
 
-from portal.signals import accounts_changed
+from portal.models import User
+from portal.signals import accounts_changed, user_data_requested, user_erasing
 
 
 @receiver(accounts_changed)
@@ -20,3 +21,17 @@ def refresh_demand_of_accounts(
         refresh_account_demand.delay(account_ids, user_ids)
 
     transaction.on_commit(enqueue, robust=True)
+
+
+@receiver(user_erasing)
+def erase_ideas_data_of_user(sender: Any, user: User, **kwargs: Any) -> None:
+    from ideas.services.privacy import user_ideas_erase
+
+    user_ideas_erase(user=user)
+
+
+@receiver(user_data_requested)
+def ideas_data_of_user(sender: Any, user: User, **kwargs: Any) -> dict[str, object]:
+    from ideas.services.privacy import user_ideas_data
+
+    return dict(user_ideas_data(user=user))

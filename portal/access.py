@@ -86,3 +86,12 @@ def get_product_and_pm(user: AnyUser, slug: str) -> tuple[Product, User]:
     product = get_product_for_pm(user, slug)
     assert isinstance(user, User)  # is_product_pm let no one else through
     return product, user
+
+
+def require_admin(user: AnyUser) -> User:
+    """The signed-in admin (role admin, or a superuser); 404 for everyone else."""
+    if not isinstance(user, User) or not user.is_active:
+        raise Http404("Not found")
+    if user.role != Role.ADMIN and not user.is_superuser:
+        raise Http404("Not found")
+    return user

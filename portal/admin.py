@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -11,12 +16,48 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
 from portal.imports import COLUMNS, AccountsCsvForm, ImportResult
-from portal.models import Account, AccountDomain, Product, User, parse_domains
-from portal.services import account_changed, account_set_domains, accounts_import
+from portal.models import Account, AccountDomain, AuditEntry, Product, User, parse_domains
+from portal.services import (
+    account_changed,
+    account_set_domains,
+    accounts_import,
+    audit_record,
+    user_data_export,
+    user_delete,
+)
+
+
+class AuditedAdmin[M: models.Model](admin.ModelAdmin[M]):
+    """Writes an audit entry beside Django's own admin log for every addition, change and
+    deletion made here (in the admin's transaction, like the change)."""
+
+    def _audit(self, request: HttpRequest, obj: models.Model, verb: str, message: Any) -> None:
+        assert isinstance(request.user, User)
+        audit_record(
+            actor=request.user,
+            action=f"admin.{verb}",
+            product=obj if isinstance(obj, Product) else None,
+            target=obj,
+            summary=f"{verb.capitalize()} {obj._meta.verbose_name} “{obj}” in the admin",
+            data={"changes": message} if message else {},
+        )
+
+    def log_addition(self, request: HttpRequest, obj: M, message: Any) -> Any:
+        self._audit(request, obj, "add", message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: M, message: Any) -> Any:
+        self._audit(request, obj, "change", message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request: HttpRequest, queryset: QuerySet[M]) -> Any:
+        for obj in queryset:
+            self._audit(request, obj, "delete", None)
+        return super().log_deletions(request, queryset)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin[User]):
+class UserAdmin(AuditedAdmin[User], DjangoUserAdmin[User]):
     ordering = ["email"]
     list_display = ["email", "name", "role", "account", "is_active", "date_joined"]
     list_filter = ["role", "is_active", "is_staff"]
@@ -29,6 +70,7 @@ class UserAdmin(DjangoUserAdmin[User]):
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
+    actions = ["download_personal_data"]
     add_fieldsets = (
         (
             None,
@@ -36,9 +78,49 @@ class UserAdmin(DjangoUserAdmin[User]):
         ),
     )
 
+    @admin.action(description="Download personal data of the selected users (JSON)")
+    def download_personal_data(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> HttpResponse:
+        """What a user could download themselves, for a request made to an admin."""
+        users = list(queryset.select_related("account").order_by("pk"))
+        with transaction.atomic():
+            for user in users:
+                audit_record(
+                    actor=request.user if isinstance(request.user, User) else None,
+                    action="user.export",
+                    target=user,
+                    summary=f"Personal data of user #{user.pk} downloaded on request",
+                )
+        body = json.dumps(
+            [user_data_export(user=user) for user in users], cls=DjangoJSONEncoder, indent=2
+        )
+        response = HttpResponse(body, content_type="application/json")
+        response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+        return response
+
+    def log_deletions(self, request: HttpRequest, queryset: QuerySet[User]) -> Any:
+        # user_delete writes the audit entry (by number, not by address).
+        return admin.ModelAdmin.log_deletions(self, request, queryset)
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        """Deleting a user (on their request) keeps their ideas and comments as a former
+        user's and withdraws their votes so every count stays exact."""
+        user_delete(user=obj, by=request.user if isinstance(request.user, User) else None)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # Votes may not be deleted in the admin (counts would drift), but user_delete
+        # withdraws them through the vote service: the cascade's own permissions do not apply.
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset.order_by("pk"):
+            self.delete_model(request, user)
+
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin[Product]):
+class ProductAdmin(AuditedAdmin[Product]):
     list_display = ["name", "slug", "visibility", "allow_anonymous_ideas", "created_at"]
     list_filter = ["visibility", "allow_anonymous_ideas"]
     search_fields = ["name", "slug"]
@@ -77,7 +159,7 @@ class AccountForm(forms.ModelForm[Account]):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin[Account]):
+class AccountAdmin(AuditedAdmin[Account]):
     form = AccountForm
     list_display = ["name", "arr", "segment", "renewal_date", "owner", "domain_list"]
     list_filter = ["segment", "owner"]
@@ -106,8 +188,11 @@ class AccountAdmin(admin.ModelAdmin[Account]):
         if request.method == "POST":
             form = AccountsCsvForm(request.POST, request.FILES)
             if form.is_valid():
+                assert isinstance(request.user, User)  # admin_view let only staff in
                 result = accounts_import(
-                    text=form.cleaned_data["text"], dry_run=form.cleaned_data["dry_run"]
+                    text=form.cleaned_data["text"],
+                    dry_run=form.cleaned_data["dry_run"],
+                    by=request.user,
                 )
                 if result.ok and not result.dry_run:
                     self.message_user(request, result.summary, messages.SUCCESS)
@@ -141,7 +226,27 @@ class AccountAdmin(admin.ModelAdmin[Account]):
 
 
 @admin.register(AccountDomain)
-class AccountDomainAdmin(admin.ModelAdmin[AccountDomain]):
+class AccountDomainAdmin(AuditedAdmin[AccountDomain]):
     list_display = ["domain", "account"]
     search_fields = ["domain", "account__name"]
     list_select_related = ["account"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+    """The audit log, read only: entries are written by the services, never edited."""
+
+    list_display = ["created_at", "actor_label", "product", "action", "summary"]
+    list_filter = ["action", "product"]
+    search_fields = ["actor_label", "summary", "action"]
+    list_select_related = ["product"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.db.utils import IntegrityError
+from django.utils import timezone
 
 from portal.imports import (
     AccountRef,
@@ -19,8 +22,104 @@ from portal.imports import (
     parse_accounts_csv,
     resolve_rows,
 )
-from portal.models import Account, AccountDomain, User, email_domain
-from portal.signals import accounts_changed
+from portal.models import (
+    Account,
+    AccountDomain,
+    ApiToken,
+    AuditEntry,
+    Product,
+    Role,
+    User,
+    email_domain,
+)
+from portal.signals import accounts_changed, user_data_requested, user_erasing
+
+
+# --- Audit log -----------------------------------------------------------------------------
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    product: Product | None = None,
+    target: models.Model | None = None,
+    summary: str = "",
+    data: Mapping[str, object] | None = None,
+    actor_label: str = "",
+) -> AuditEntry:
+    """Write one audit entry: who did what to which object. Call it inside the transaction
+    of the change it records, so the entry exists exactly when the change does.
+
+    ``action`` is a dotted name ("idea.status"); ``data`` the details (from, to, why), kept
+    as JSON. ``actor_label`` names a non-user actor (a command) when ``actor`` is None."""
+    payload = json.loads(json.dumps(dict(data or {}), cls=DjangoJSONEncoder))
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_label=(actor.email if actor is not None else actor_label)[:254],
+        product=product,
+        action=action[:40],
+        target_type=target._meta.label_lower[:40] if target is not None else "",
+        target_id=target.pk if target is not None else None,
+        summary=summary,
+        data=payload,
+    )
+
+
+# --- Personal data: export and deletion ------------------------------------------------------
+
+EXPORT_FORMAT = "ideas-portal-user-data/1"
+
+
+def user_data_export(*, user: User) -> dict[str, object]:
+    """Everything the portal holds about a user, as JSON-ready data: the profile and their
+    email addresses here, and a section from each app that keeps something of theirs
+    (ideas, votes, comments, follows, proxy votes naming them)."""
+    from allauth.account.models import EmailAddress
+
+    data: dict[str, object] = {
+        "format": EXPORT_FORMAT,
+        "exported_at": timezone.now(),
+        "profile": {
+            "email": user.email,
+            "name": user.name,
+            "role": user.role,
+            "account": user.account.name if user.account else None,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+            "weekly_accounts_digest": user.sales_digest,
+        },
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+    }
+    for _receiver, sections in user_data_requested.send(sender=User, user=user):
+        data.update(sections)
+    result: dict[str, object] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return result
+
+
+@transaction.atomic
+def user_delete(*, user: User, by: User | None = None) -> None:
+    """Delete a user's account on their own request (``by`` None or themselves) or an
+    admin's. What they wrote stays, shown as a former user's; their votes go and every
+    count, demand and score they fed is updated; their follows, email addresses and the
+    emails addressed to them go too. The audit entry names the user by number only."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user_id, role = user.pk, user.role
+    self_service = by is None or by.pk == user_id
+    user_erasing.send(sender=User, user=user)
+    audit_record(
+        actor=None if self_service else by,
+        actor_label=f"user #{user_id} (their own request)" if self_service else "",
+        action="user.delete",
+        target=user,
+        summary=f"User #{user_id} ({Role(role).label}) deleted"
+        + (" at their own request" if self_service else ""),
+        data={"user": user_id, "role": role},
+    )
+    user.delete()  # allauth's email addresses, API tokens and memberships go with the row
 
 
 def account_for_email(email: str) -> Account | None:
@@ -74,7 +173,9 @@ def account_set_domains(*, account: Account, domains: Iterable[str]) -> Account:
 _IMPORT_CHUNK = 500
 
 
-def accounts_import(*, text: str, dry_run: bool = False) -> ImportResult:
+def accounts_import(
+    *, text: str, dry_run: bool = False, by: User | None = None, actor_label: str = ""
+) -> ImportResult:
     """Create or update accounts from CSV text: all of its rows or none.
 
     Every row is checked first; with any error nothing is written and the errors come back
@@ -95,7 +196,16 @@ def accounts_import(*, text: str, dry_run: bool = False) -> ImportResult:
     created = sum(1 for change in plan if change.account is None)
     updated = sum(1 for change in plan if change.account is not None and change.changed)
     if not dry_run:
-        error = _import_apply(plan)
+        error = _import_apply(
+            plan,
+            audit=lambda: audit_record(
+                actor=by,
+                actor_label=actor_label,
+                action="accounts.import",
+                summary=f"Imported accounts from CSV: {created} created, {updated} updated.",
+                data={"created": created, "updated": updated, "rows": len(plan)},
+            ),
+        )
         if error is not None:
             return ImportResult(errors=(error,))
     return ImportResult(
@@ -136,7 +246,7 @@ def _import_plan(item: ResolvedRow, account: Account | None) -> _AccountChange:
     )
 
 
-def _import_apply(plan: list[_AccountChange]) -> RowError | None:
+def _import_apply(plan: list[_AccountChange], *, audit: Callable[[], object]) -> RowError | None:
     """Write the plan in one transaction. A conflict with a concurrent change (a domain
     taken meanwhile) undoes it all; the error names the row that met it."""
     line = 0
@@ -212,3 +322,4 @@ def _import_existing_accounts(ids: set[int]) -> dict[int, Account]:
         for account in Account.objects.filter(pk__in=chunk).prefetch_related("domains"):
             accounts[account.pk] = account
     return accounts
+            audit()

@@ -8,6 +8,9 @@ from portal import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/privacy/", views.privacy, name="privacy"),
+    path("accounts/privacy/data.json", views.privacy_export, name="privacy_export"),
+    path("accounts/privacy/delete/", views.privacy_delete, name="privacy_delete"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("p/<slug:product_slug>/", include("ideas.urls")),
@@ -15,6 +18,8 @@ urlpatterns = [
     path("sales/", include("ideas.sales_urls")),
     path("pm/<slug:product_slug>/", include("ideas.pm_urls")),
     path("pm/<slug:product_slug>/", include("scoring.urls")),
+    path("audit/", views.audit_site, name="audit_site"),
+    path("pm/<slug:product_slug>/audit/", views.audit_product, name="audit_product"),
     path("pm/<slug:product_slug>/", include("roadmap.urls")),
     path("pm/<slug:product_slug>/", include("roadmap.review_urls")),
 ]

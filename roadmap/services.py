@@ -16,6 +16,7 @@ from ideas.models import Idea, Status
 from ideas.services import emit_item_shipped, idea_set_status
 from portal.access import is_product_pm
 from portal.models import Product, User
+from portal.services import audit_record
 from roadmap.models import (
     ChangelogEntry,
     Horizon,
@@ -109,6 +110,15 @@ def item_promote(
         RoadmapEvent.objects.create(
             item=item, kind=RoadmapEvent.Kind.CREATED, to_value=horizon, by=by
         )
+        audit_record(
+            actor=by,
+            action="roadmap.promote",
+            product=product,
+            target=item,
+            summary=f"“{item.title}” promoted to the roadmap ({item.get_horizon_display()}) "
+            f"from {len(ideas)} idea{'s' if len(ideas) != 1 else ''}",
+            data={"ideas": [idea.pk for idea in ideas], "horizon": horizon},
+        )
         _move_ideas(item, ItemStatus.PLANNED, by)
     return item
 
@@ -173,6 +183,15 @@ def item_move(
                 to_value=horizon,
                 by=by,
             )
+            audit_record(
+                actor=by,
+                action="roadmap.move",
+                product=item.product,
+                target=item,
+                summary=f"“{locked.title}” moved from {Horizon(locked.horizon).label} "
+                f"to {Horizon(horizon).label}",
+                data={"from": locked.horizon, "to": horizon},
+            )
         RoadmapItem.objects.filter(pk=item.pk).update(horizon=horizon, position=position)
         item.horizon, item.position = horizon, position
     return item
@@ -196,6 +215,15 @@ def item_set_status(*, item: RoadmapItem, status: str, by: User) -> RoadmapItem:
             from_value=locked.status,
             to_value=status,
             by=by,
+        )
+        audit_record(
+            actor=by,
+            action="roadmap.status",
+            product=item.product,
+            target=item,
+            summary=f"“{item.title}”: {ItemStatus(locked.status).label} → "
+            f"{ItemStatus(status).label}",
+            data={"from": locked.status, "to": status},
         )
         now = timezone.now()
         item.status = status
@@ -252,7 +280,7 @@ def review_hold(
             return recent
         since = review_since(product=product, now=now)
         agenda = review_agenda(product=product, since=since, until=now)
-        return Review.objects.create(
+        review = Review.objects.create(
             product=product,
             since=since,
             held_at=now,
@@ -261,6 +289,14 @@ def review_hold(
             attendees=attendees.strip(),
             agenda=agenda.as_json(),
         )
+        audit_record(
+            actor=by,
+            action="review.hold",
+            product=product,
+            target=review,
+            summary=f"Weekly review held ({now:%-d %b %Y})",
+        )
+        return review
 
 
 def item_create(
@@ -286,5 +322,13 @@ def item_create(
         )
         RoadmapEvent.objects.create(
             item=item, kind=RoadmapEvent.Kind.CREATED, to_value=horizon, by=by
+        )
+        audit_record(
+            actor=by,
+            action="roadmap.create",
+            product=product,
+            target=item,
+            summary=f"“{item.title}” added to the roadmap ({item.get_horizon_display()})",
+            data={"horizon": horizon},
         )
     return item

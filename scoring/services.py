@@ -21,6 +21,7 @@ from ideas.models import Idea
 from ideas.services import idea_scores_store, idea_scores_store_staged
 from portal.access import is_product_pm
 from portal.models import Product, User
+from portal.services import audit_record
 from scoring import engine, selectors
 from scoring.models import (
     Goal,
@@ -86,6 +87,15 @@ def scorecard_apply_preset(*, product: Product, preset: str, by: User | None) ->
             after=_weights(scorecard),
             note=f"Started from the {spec.name} preset",
         )
+        if by is not None:  # a new product's first scorecard is no one's decision
+            audit_record(
+                actor=by,
+                action="scorecard.preset",
+                product=product,
+                target=scorecard,
+                summary=f"Scorecard started from the {spec.name} preset",
+                data={"preset": preset, "before": before, "after": _weights(scorecard)},
+            )
         _rescore_product_later(product, ScoreEvent.SCORECARD)
     return scorecard
 
@@ -138,6 +148,16 @@ def scorecard_set_weights(
         change = ScorecardChange.objects.create(
             scorecard=scorecard, by=by, before=before, after=after, note=note
         )
+        changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+        audit_record(
+            actor=by,
+            action="scorecard.weights",
+            product=scorecard.product,
+            target=scorecard,
+            summary="Weights changed: "
+            + ", ".join(f"{k} {old:g} → {new:g}" for k, (old, new) in changed.items()),
+            data={"changed": changed, "note": note},
+        )
         _rescore_product_later(scorecard.product, ScoreEvent.WEIGHTS)
     return change
 
@@ -163,6 +183,7 @@ def goal_save(
     if not 0 <= weight <= 10:
         raise ValidationError("A goal's weight is between 0 and 10.")
     with transaction.atomic():
+        before = None if goal is None else (goal.name, goal.weight, goal.active)
         if goal is None:
             goal = Goal.objects.create(
                 product=product,
@@ -179,6 +200,21 @@ def goal_save(
             goal.name, goal.weight, goal.description = name.strip(), weight, description
             goal.time_frame, goal.active = time_frame, active
             goal.save()
+        if before != (goal.name, goal.weight, goal.active):
+            audit_record(
+                actor=by,
+                action="goal.create" if before is None else "goal.update",
+                product=product,
+                target=goal,
+                summary=f"Goal “{goal.name}”: weight {goal.weight}"
+                + ("" if goal.active else " (inactive)"),
+                data={
+                    "before": dict(zip(("name", "weight", "active"), before, strict=True))
+                    if before
+                    else None,
+                    "after": {"name": goal.name, "weight": goal.weight, "active": goal.active},
+                },
+            )
         if changed:
             _rescore_product_later(product, ScoreEvent.GOAL)
     return goal
@@ -196,6 +232,14 @@ def idea_goal_set(*, idea: Idea, goal: Goal, strength: int, by: User) -> None:
             IdeaGoal.objects.filter(idea=idea, goal=goal).delete()
         else:
             IdeaGoal.objects.update_or_create(idea=idea, goal=goal, defaults={"strength": strength})
+        audit_record(
+            actor=by,
+            action="idea.goal",
+            product=idea.product,
+            target=idea,
+            summary=f"#{idea.pk} “{idea.title}” serves “{goal.name}”: {strength} of 3",
+            data={"goal": goal.pk, "strength": strength},
+        )
         ideas_rescore(idea_ids=[idea.pk], product=idea.product, event=ScoreEvent.GOAL)
 
 
@@ -224,6 +268,15 @@ def rating_set(*, idea: Idea, metric: Metric, value: float | None, by: User) -> 
                 metric=metric,
                 defaults={"value": value, "rated_by": by, "rated_at": timezone.now()},
             )
+        audit_record(
+            actor=by,
+            action="idea.rating",
+            product=idea.product,
+            target=idea,
+            summary=f"#{idea.pk} “{idea.title}” rated {metric.name}: "
+            + ("cleared" if value is None else f"{value:g}"),
+            data={"metric": metric.key, "value": value},
+        )
         ideas_rescore(idea_ids=[idea.pk], product=idea.product, event=ScoreEvent.RATING)
     return rating
 

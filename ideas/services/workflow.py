@@ -31,6 +31,7 @@ from ideas.services.notifications import notify_merge, notify_status_change
 from ideas.services.webhooks import emit_decision, emit_status_changed
 from portal.access import is_product_pm
 from portal.models import Product, User
+from portal.services import audit_record
 
 # Statuses a PM sets directly. Declining needs a decision; merging needs a survivor.
 SETTABLE = [Status.NEW, Status.UNDER_REVIEW, Status.PLANNED, Status.IN_PROGRESS, Status.SHIPPED]
@@ -70,6 +71,15 @@ def idea_set_status(
         if Idea.objects.select_for_update().get(pk=idea.pk).status == status:
             return None
         change = _record_change(idea, status, by, note)
+        before = change.from_status
+        audit_record(
+            actor=by,
+            action="idea.status",
+            product=idea.product,
+            target=idea,
+            summary=f"#{idea.pk} “{idea.title}”: {Status(before).label} → {Status(status).label}",
+            data={"from": before, "to": status, "note": note.strip()},
+        )
         if notify:
             notify_status_change(change=change, actor=by)
     return change
@@ -107,6 +117,20 @@ def idea_decline(
             decided_by=by,
         )
         change = _record_change(idea, Status.DECLINED, by, reason)
+        audit_record(
+            actor=by,
+            action="idea.decline",
+            product=idea.product,
+            target=idea,
+            summary=f"#{idea.pk} “{idea.title}” declined: {DecisionKind(kind).label}",
+            data={
+                "from": change.from_status,
+                "kind": kind,
+                "reason": decision.reason,
+                "workaround": decision.workaround,
+                "revisit_on": revisit_on,
+            },
+        )
         notify_status_change(change=change, actor=by)
         emit_decision(decision)
     return decision
@@ -182,6 +206,20 @@ def idea_merge(*, source: Idea, target: Idea, by: User) -> Merge:
         Idea.objects.filter(pk=source.pk).update(merged_into=target)
         source.merged_into = target
         idea_counters_rebuild(idea_ids=[source.pk, target.pk])
+        audit_record(
+            actor=by,
+            action="idea.merge",
+            product=source.product,
+            target=source,
+            summary=f"#{source.pk} “{source.title}” merged into #{target.pk} “{target.title}”",
+            data={
+                "merge": merge.pk,
+                "into": target.pk,
+                "votes_moved": len(votes),
+                "proxy_votes_moved": len(proxies),
+                "follows_moved": len(follows),
+            },
+        )
         notify_merge(merge=merge, actor=by)
     return merge
 
@@ -208,6 +246,14 @@ def idea_unmerge(*, merge: Merge, by: User) -> Idea:
         locked.undone_by = by
         locked.save(update_fields=["undone_at", "undone_by"])
         idea_counters_rebuild(idea_ids=[source.pk, locked.target_id])
+        audit_record(
+            actor=by,
+            action="idea.unmerge",
+            product=merge.source.product,
+            target=source,
+            summary=f"#{source.pk} “{source.title}” unmerged from #{locked.target_id}",
+            data={"merge": locked.pk, "from": locked.target_id, "status": locked.source_status},
+        )
     return source
 
 
@@ -215,7 +261,17 @@ def idea_assign(*, idea: Idea, assignee: User | None, by: User) -> Idea:
     _require_pm(by, idea.product)
     if assignee is not None and not is_product_pm(assignee, idea.product):
         raise ValidationError(f"{assignee} is not a PM of {idea.product}.")
-    Idea.objects.filter(pk=idea.pk).update(assignee=assignee, updated_at=timezone.now())
+    with transaction.atomic():
+        Idea.objects.filter(pk=idea.pk).update(assignee=assignee, updated_at=timezone.now())
+        audit_record(
+            actor=by,
+            action="idea.assign",
+            product=idea.product,
+            target=idea,
+            summary=f"#{idea.pk} “{idea.title}” assigned to "
+            + (assignee.email if assignee else "nobody"),
+            data={"assignee": assignee.pk if assignee else None},
+        )
     idea.assignee = assignee
     return idea
 
@@ -223,7 +279,15 @@ def idea_assign(*, idea: Idea, assignee: User | None, by: User) -> Idea:
 def idea_approve(*, idea: Idea, by: User) -> Idea:
     """Let a held first-time anonymous idea show on the portal."""
     _require_pm(by, idea.product)
-    Idea.objects.filter(pk=idea.pk).update(is_approved=True, updated_at=timezone.now())
+    with transaction.atomic():
+        Idea.objects.filter(pk=idea.pk).update(is_approved=True, updated_at=timezone.now())
+        audit_record(
+            actor=by,
+            action="idea.approve",
+            product=idea.product,
+            target=idea,
+            summary=f"#{idea.pk} “{idea.title}” approved for the portal",
+        )
     idea.is_approved = True
     return idea
 

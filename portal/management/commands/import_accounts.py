@@ -38,7 +38,9 @@ class Command(BaseCommand):
         except CsvFileError as exc:
             self.stderr.write(str(exc.error))
             raise CommandError("The file cannot be read: nothing was imported.") from None
-        result = accounts_import(text=text, dry_run=options["dry_run"])
+        result = accounts_import(
+            text=text, dry_run=options["dry_run"], actor_label="manage.py import_accounts"
+        )
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
