@@ -29,7 +29,7 @@ def receiver(*answers: int | tuple[int, dict[str, str]]) -> Iterator[Receiver]:
     state = Receiver(url="", answers=list(answers) or [200])
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
             state.requests.append(Received(self.path, dict(self.headers.items()), body))

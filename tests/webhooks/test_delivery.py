@@ -326,7 +326,12 @@ def test_a_change_rolled_back_leaves_no_delivery(product: Product, pm: User) -> 
     _webhook(product, pm, "http://127.0.0.1:9/all")
     idea = make_idea(product=product)
     before = WebhookDelivery.objects.count()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        services.idea_set_status(idea=idea, status="planned", by=pm)
-        raise RuntimeError("the request failed after the change")
+
+    def change_then_fail() -> None:
+        with transaction.atomic():
+            services.idea_set_status(idea=idea, status="planned", by=pm)
+            raise RuntimeError("the request failed after the change")
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
     assert WebhookDelivery.objects.count() == before
