@@ -214,11 +214,21 @@ def similar_ideas(*, product: Product, text: str, exclude_id: int | None = None)
     return list(qs.filter(condition).order_by("-vote_count", "-pk")[:SIMILAR_LIMIT])
 
 
-def idea_comments(*, idea: Idea, user: AnyUser) -> list[Comment]:
+def visible_comments(*, idea: Idea, user: AnyUser) -> QuerySet[Comment]:
+    """The idea's comments the user may read: internal ones for the team only."""
     qs = Comment.objects.filter(idea=idea).select_related("author")
     if not (isinstance(user, User) and user.is_team_member):
         qs = qs.filter(is_internal=False)
-    return list(qs)
+    return qs
+
+
+def idea_comments(*, idea: Idea, user: AnyUser) -> list[Comment]:
+    return list(visible_comments(idea=idea, user=user))
+
+
+def idea_proxy_votes(*, idea: Idea) -> QuerySet[ProxyVote]:
+    """The proxy votes on an idea with what a list shows of each (account, recorder)."""
+    return ProxyVote.objects.filter(idea=idea).select_related("account", "recorded_by")
 
 
 def user_vote(*, idea: Idea, user: AnyUser) -> Vote | None:

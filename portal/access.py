@@ -6,7 +6,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from portal.models import Account, Product, Role, User, Visibility, email_domain
+from portal.models import (
+    Account,
+    ApiToken,
+    Product,
+    Role,
+    User,
+    Visibility,
+    email_domain,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -63,6 +71,30 @@ def get_account_for_user(user: AnyUser, account_id: int) -> Account:
     if account is None:
         raise Http404("No such account")
     return account
+
+
+def get_account_by_domain_for_user(user: AnyUser, domain: str) -> Account:
+    """The account that owns an email domain, for the team; 404 for everyone else."""
+    if not isinstance(user, User) or not user.is_active or not user.is_team_member:
+        raise Http404("No such account")
+    account = (
+        Account.objects.select_related("owner")
+        .filter(domains__domain=domain.strip().lstrip("@").lower())
+        .first()
+    )
+    if account is None:
+        raise Http404("No such account")
+    return account
+
+
+def get_api_token_for_user(user: AnyUser, token_id: int) -> ApiToken:
+    """One of the signed-in user's own API tokens; 404 for anyone else's."""
+    if not isinstance(user, User) or not user.is_active:
+        raise Http404("No such token")
+    token = ApiToken.objects.filter(pk=token_id, user=user).first()
+    if token is None:
+        raise Http404("No such token")
+    return token
 
 
 def require_team_member(user: AnyUser) -> User:

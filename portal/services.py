@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -165,6 +169,128 @@ def account_set_domains(*, account: Account, domains: Iterable[str]) -> Account:
     if before != after:
         account_changed(account=account, user_ids=before ^ after)
     return account
+
+
+@dataclass(frozen=True)
+class AccountChanges:
+    """What a client may set on an account; ``None`` leaves a field as it is."""
+
+    name: str | None = None
+    arr: Decimal | None = None
+    segment: str | None = None
+    renewal_date: date | None = None
+    clear_renewal_date: bool = False
+    owner: User | None = None
+    clear_owner: bool = False
+    domains: list[str] | None = None
+
+
+def _check_owner(owner: User | None) -> None:
+    if owner is not None and not (owner.is_active and owner.is_team_member):
+        raise ValidationError({"owner": f"{owner.email} is not an active member of the team."})
+
+
+@transaction.atomic
+def account_create(*, name: str, domains: Iterable[str], changes: AccountChanges) -> Account:
+    """Create an account with its email domains; the users of those domains join it."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Give the account a name."})
+    _check_owner(changes.owner)
+    account = Account.objects.create(
+        name=name,
+        arr=changes.arr if changes.arr is not None else Decimal(0),
+        segment=changes.segment or "",
+        renewal_date=changes.renewal_date,
+        owner=changes.owner,
+    )
+    account_set_domains(account=account, domains=domains)
+    return account
+
+
+@transaction.atomic
+def account_update(*, account: Account, changes: AccountChanges) -> Account:
+    """Change an account's fields and, when given, replace its domains. Listeners hear of
+    a new ARR or new users, so demand and scores follow."""
+    locked = Account.objects.select_for_update().get(pk=account.pk)
+    wanted: dict[str, object] = {}
+    if changes.name is not None:
+        name = " ".join(changes.name.split())
+        if not name:
+            raise ValidationError({"name": "Give the account a name."})
+        wanted["name"] = name
+    if changes.arr is not None:
+        wanted["arr"] = changes.arr
+    if changes.segment is not None:
+        wanted["segment"] = changes.segment
+    if changes.renewal_date is not None or changes.clear_renewal_date:
+        wanted["renewal_date"] = changes.renewal_date
+    if changes.owner is not None or changes.clear_owner:
+        _check_owner(changes.owner)
+        wanted["owner"] = changes.owner
+    changed = [k for k, v in wanted.items() if getattr(locked, k) != v]
+    for key in changed:
+        setattr(locked, key, wanted[key])
+    if changed:
+        locked.save(update_fields=changed)
+    if changes.domains is not None:
+        account_set_domains(account=locked, domains=changes.domains)
+    if "arr" in changed:
+        account_changed(account=locked)
+    return locked
+
+
+# --- Personal API tokens ------------------------------------------------------------------
+
+API_TOKEN_PREFIX = "ipt_"  # noqa: S105 - a label, not a secret
+API_TOKEN_PREFIX_LENGTH = 12
+API_TOKENS_PER_USER = 20
+
+
+def api_token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for the user and its secret. The secret is returned once and never
+    stored: only its SHA-256 digest is kept, and the first characters to recognise it."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Say what the token is for, e.g. “CRM sync”."})
+    User.objects.select_for_update().only("pk").get(pk=user.pk)
+    active = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
+    if active >= API_TOKENS_PER_USER:
+        raise ValidationError(
+            {
+                "name": f"You have {API_TOKENS_PER_USER} active tokens, the most allowed. "
+                "Revoke one you no longer use first."
+            }
+        )
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=secret[:API_TOKEN_PREFIX_LENGTH],
+        digest=api_token_digest(secret),
+    )
+    return token, secret
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """Stop a token from working, at once. Idempotent: revoking twice keeps the first time."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token.refresh_from_db(fields=["revoked_at"])
+    return token
+
+
+def api_token_touch(*, token: ApiToken, every_seconds: int = 60) -> None:
+    """Record that the token was used; at most one write a minute per token, so a busy
+    client does not write on every request."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= every_seconds:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
 
 
 # --- Accounts from CSV (columns: docs/accounts-csv.md) -----------------------------------

@@ -125,6 +125,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "portal",
     "ideas",
     "scoring",
@@ -299,6 +302,67 @@ WEBHOOKS_RETRY_BASE_SECONDS = env_int("WEBHOOKS_RETRY_BASE_SECONDS", 30, minimum
 # Failed attempts in a row (over all its deliveries) before a webhook is disabled and its
 # product's PMs are told by email.
 WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("WEBHOOKS_DISABLE_AFTER_FAILURES", 10, minimum=1)
+
+# --- REST API (/api/v1/, see portal/api_urls.py) ----------------------------------------
+
+
+def env_rate(name: str, default: str) -> str:
+    raw = env_str(name, default)
+    count, _, period = raw.partition("/")
+    if not count.isdigit() or period not in {"s", "sec", "min", "m", "hour", "h", "day", "d"}:
+        raise ImproperlyConfigured(
+            f"{name} must look like 600/min (per s, min, hour, day), not {raw!r}"
+        )
+    return raw
+
+
+# Requests per client: per API token (or signed-in user) and, for anonymous clients, per
+# address. A client over its rate gets 429 with a Retry-After header.
+API_RATE_USER = env_rate("API_RATE_USER", "600/min")
+API_RATE_ANON = env_rate("API_RATE_ANON", "60/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # JSON only: the browsable API's pages use inline styles the Content Security Policy
+    # forbids, and its forms list every row of a related table. /api/v1/docs/ is the
+    # browsable documentation instead.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.Cursor",
+    "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.api.throttling.ClientRateThrottle",
+        "portal.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"client": API_RATE_USER, "anonymous": API_RATE_ANON},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Ideas portal API",
+    "DESCRIPTION": (
+        "Ideas, votes, proxy votes, comments, decisions, accounts, scores and the roadmap. "
+        "Authenticate with a personal API token (Settings, API tokens) sent as "
+        "`Authorization: Bearer <token>`. Lists are paginated by cursor: follow `next`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ImportanceEnum": "ideas.models.Importance",
+        "CustomerImportanceEnum": "ideas.models.CUSTOMER_IMPORTANCE",
+        "IdeaStatusEnum": "ideas.models.Status",
+        "SettableStatusEnum": "ideas.services.workflow.SETTABLE",
+        "RoadmapItemStatusEnum": "roadmap.models.ItemStatus",
+    },
+}
 
 # --- Internationalisation, static files ------------------------------------------------
 

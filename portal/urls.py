@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/privacy/delete/", views.privacy_delete, name="privacy_delete"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("portal.api_urls")),
+    path("settings/tokens/", include("portal.token_urls")),
     path("p/<slug:product_slug>/", include("ideas.urls")),
     path("p/<slug:product_slug>/", include("roadmap.public_urls")),
     path("sales/", include("ideas.sales_urls")),

@@ -146,24 +146,34 @@ def board(*, product: Product, filters: dict[str, str] | None = None) -> Board:
     return Board(columns=columns, whys=item_whys(items), releases=releases)
 
 
-def public_roadmap(*, product: Product) -> list[tuple[str, str, list[tuple[RoadmapItem, int]]]]:
-    """Public items by horizon, each with how many people asked (distinct voters). Never
-    notes, scores, accounts or revenue."""
-    items = list(
+def public_items(*, product: Product) -> QuerySet[RoadmapItem]:
+    """The items the public roadmap shows: public and not yet shipped (shipped ones go to
+    the changelog), with only the fields customers may read."""
+    return (
         RoadmapItem.objects.filter(product=product, is_public=True)
         .exclude(status=ItemStatus.SHIPPED)
         .order_by("position", "pk")
         .only(
             "pk", "title", "public_title", "public_description", "horizon", "status", "product_id"
         )
-        .prefetch_related("ideas")
     )
-    asked = {
+
+
+def asked_counts(items: list[RoadmapItem]) -> dict[int, int]:
+    """How many people asked for each item (distinct voters on its ideas), in one query."""
+    return {
         row["idea__roadmap_items"]: row["n"]
         for row in Vote.objects.filter(idea__roadmap_items__in=items)
         .values("idea__roadmap_items")
         .annotate(n=Count("user", distinct=True))
     }
+
+
+def public_roadmap(*, product: Product) -> list[tuple[str, str, list[tuple[RoadmapItem, int]]]]:
+    """Public items by horizon, each with how many people asked (distinct voters). Never
+    notes, scores, accounts or revenue."""
+    items = list(public_items(product=product).prefetch_related("ideas"))
+    asked = asked_counts(items)
     return [
         (h.value, h.label, [(i, asked.get(i.pk, 0)) for i in items if i.horizon == h.value])
         for h in Horizon

@@ -55,6 +55,11 @@ def goal_specs(*, product: Product) -> list[engine.GoalSpec]:
     ]
 
 
+def product_goals(*, product: Product) -> QuerySet[Goal]:
+    """The product's goals, active or not, in their order."""
+    return Goal.objects.filter(product=product)
+
+
 def scored_ideas(*, product: Product) -> QuerySet[Idea]:
     """The ideas a product's scorecard ranks: confirmed and not merged away."""
     return Idea.objects.filter(product=product, confirmed_at__isnull=False).exclude(

@@ -1,0 +1,2 @@
+"""The REST API's shared parts: token authentication, throttles, pagination, base classes,
+and the portal's own resources (products, accounts)."""
