@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ideas import pm_views, theme_views, webhook_views
+from ideas import data_views, pm_views, theme_views, webhook_views
 
 app_name = "pm"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("themes/new/", theme_views.theme_new, name="theme_new"),
     path("themes/suggestions/", theme_views.theme_suggestions, name="theme_suggestions"),
     path("themes/suggestions/accept/", theme_views.theme_accept, name="theme_accept"),
+    path("import/", data_views.import_ideas, name="import"),
+    path("export/<slug:what>.csv", data_views.export_csv, name="export"),
     path("webhooks/", webhook_views.webhooks, name="webhooks"),
     path("webhooks/<int:webhook_id>/", webhook_views.webhook_edit, name="webhook"),
     path("webhooks/<int:webhook_id>/active/", webhook_views.webhook_active, name="webhook_active"),
