@@ -24,6 +24,10 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     broker_transport_options={
         "visibility_timeout": settings.CELERY_VISIBILITY_TIMEOUT,
+        # Look for messages of dead workers every interval (kombu's default scans only
+        # every tenth interval, 100 s).
+        "unacked_restore_interval": settings.CELERY_UNACKED_RESTORE_INTERVAL,
+        "unacked_restore_throttle": 1,
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     },
@@ -38,7 +42,7 @@ app.conf.update(
     beat_schedule={
         "outbox-sweep": {
             "task": "ideas.tasks.sweep_outbox",
-            "schedule": 60.0,
+            "schedule": float(settings.OUTBOX_SWEEP_INTERVAL),
         },
         "webhooks-sweep": {
             "task": "ideas.tasks.sweep_webhooks",

@@ -286,6 +286,15 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90, minimum=1)
 # Seconds before Redis hands an unacknowledged task to another worker. Longer than the
 # hard time limit, so a running task is never delivered twice.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 300, minimum=1)
+# Seconds between a worker's checks for messages whose worker died unacknowledged (each
+# goes back to the queue once older than the visibility timeout). See README, "Timeouts
+# and recovery".
+CELERY_UNACKED_RESTORE_INTERVAL = env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1)
+# The outbox sweep runs every OUTBOX_SWEEP_INTERVAL seconds and sends every email still
+# pending OUTBOX_RETRY_AFTER seconds after it was written (younger ones are left to their
+# own task).
+OUTBOX_SWEEP_INTERVAL = env_int("OUTBOX_SWEEP_INTERVAL", 60, minimum=1)
+OUTBOX_RETRY_AFTER = env_int("OUTBOX_RETRY_AFTER", 30, minimum=1)
 
 # --- Webhooks (docs/webhooks.md) -------------------------------------------------------
 

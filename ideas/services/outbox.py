@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
@@ -68,40 +70,68 @@ def _schedule_delivery(email_id: int) -> None:
 def outbox_deliver(*, email_id: int) -> bool:
     """Send one pending email. Returns True if this call sent it.
 
-    The row is locked while sending, so two workers never send the same email.
+    The row is locked while sending, so two workers never send the same email, and a
+    worker killed before the server accepted the message leaves it pending (its
+    connection drops, the database rolls back) for the task's redelivery or the sweep.
+    The row is marked sent and committed as soon as the server has accepted the message,
+    before the SMTP goodbye: a worker killed or stalled while closing the connection must
+    not leave a delivered email pending, to be sent a second time. The only window left
+    is between the server's "250 OK" and that commit; a re-send from it carries the same
+    Message-ID, by which mail systems drop duplicates.
     """
-    with transaction.atomic():
-        email = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, state=OutboundEmail.State.PENDING)
-            .first()
-        )
-        if email is None:
-            return False
-        message = EmailMultiAlternatives(
-            subject=email.subject,
-            body=email.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[email.to],
-        )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
-        email.attempts = F("attempts") + 1
+    mailer = mail.mailers.default
+    try:
+        with transaction.atomic():
+            email = (
+                OutboundEmail.objects.select_for_update(skip_locked=True)
+                .filter(pk=email_id, state=OutboundEmail.State.PENDING)
+                .first()
+            )
+            if email is None:
+                return False
+            message = EmailMultiAlternatives(
+                subject=email.subject,
+                body=email.body_text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[email.to],
+                headers={"Message-ID": outbox_message_id(email)},
+            )
+            if email.body_html:
+                message.attach_alternative(email.body_html, "text/html")
+            email.attempts = F("attempts") + 1
+            try:
+                # Opened here, so send_messages leaves the connection open (see finally).
+                mailer.open()
+                mailer.send_messages([message])
+            except Exception as exc:
+                email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                email.save(update_fields=["attempts", "last_error"])
+                logger.warning("Sending email %s failed: %s", email_id, exc)
+                return False
+            email.state = OutboundEmail.State.SENT
+            email.sent_at = timezone.now()
+            email.last_error = ""
+            email.save(update_fields=["attempts", "state", "sent_at", "last_error"])
+            return True
+    finally:
+        # After the commit: the server has the message and the row says so.
         try:
-            message.send()
+            mailer.close()
         except Exception as exc:
-            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            email.save(update_fields=["attempts", "last_error"])
-            logger.warning("Sending email %s failed: %s", email_id, exc)
-            return False
-        email.state = OutboundEmail.State.SENT
-        email.sent_at = timezone.now()
-        email.last_error = ""
-        email.save(update_fields=["attempts", "state", "sent_at", "last_error"])
-        return True
+            logger.warning("Closing the mail connection after email %s failed: %s", email_id, exc)
 
 
-def outbox_pending_ids(*, older_than_seconds: int = 30, limit: int = 500) -> list[int]:
+def outbox_message_id(email: OutboundEmail) -> str:
+    """The same Message-ID for every attempt at this email, unique across databases."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<outbox.{email.pk}.{int(email.created_at.timestamp())}@{domain}>"
+
+
+def outbox_pending_ids(*, older_than_seconds: int | None = None, limit: int = 500) -> list[int]:
+    """Pending emails old enough that their own task should have sent them by now
+    (``OUTBOX_RETRY_AFTER`` seconds by default), oldest first."""
+    if older_than_seconds is None:
+        older_than_seconds = settings.OUTBOX_RETRY_AFTER
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     return list(
         OutboundEmail.objects.filter(state=OutboundEmail.State.PENDING, created_at__lte=cutoff)
