@@ -1,7 +1,7 @@
 """Time a full, set-based rescore of one product on PostgreSQL.
 
 Run through ``bench/rescore`` (it starts a throwaway PostgreSQL). Fills a product with
-N ideas (default 100,000) with demand figures, two ratings each and some goal links,
+N ideas (default 100,000) with realistic titles and problems, demand figures, two ratings each and some goal links,
 then times: the first full rescore (every score new), and a rescore after a weight
 change (every total moves). Prints the figures as a Markdown table.
 """
@@ -27,7 +27,25 @@ from django.utils import timezone  # noqa: E402
 from ideas.models import Idea  # noqa: E402
 from portal.models import Product, Role, User  # noqa: E402
 from scoring.models import Goal, IdeaGoal, Rating, Scorecard  # noqa: E402
+from roadmap.management.commands.seed_scale import (  # noqa: E402
+    OBJECTS,
+    QUALIFIERS,
+    REASONS,
+    ROLES,
+    VERBS,
+)
 from scoring.services import product_rescore  # noqa: E402
+
+
+def text(rng: random.Random) -> tuple[str, str]:
+    """A title and a problem statement as long and as varied as real ones."""
+    verb, obj, qualifier = rng.choice(VERBS), rng.choice(OBJECTS), rng.choice(QUALIFIERS)
+    return (
+        f"{verb} {obj} {qualifier}",
+        f"As a {rng.choice(ROLES)}, I need to {verb.lower()} {obj} {qualifier} because "
+        f"{rng.choice(REASONS)}. As a {rng.choice(ROLES)}, it matters because "
+        f"{rng.choice(REASONS)}.",
+    )
 
 
 def fill(n: int, rng: random.Random) -> Product:
@@ -38,8 +56,8 @@ def fill(n: int, rng: random.Random) -> Product:
     ideas = [
         Idea(
             product=product,
-            title=f"Idea {i}",
-            problem="Benchmark idea",
+            title=title,
+            problem=problem,
             confirmed_at=now,
             vote_count=int(rng.paretovariate(1.2)) - 1,
             account_count=rng.randint(0, 5),
@@ -47,7 +65,7 @@ def fill(n: int, rng: random.Random) -> Product:
             demand_important=rng.randint(0, 20),
             demand_critical=rng.randint(0, 5),
         )
-        for i in range(n)
+        for title, problem in (text(rng) for _ in range(n))
     ]
     Idea.objects.bulk_create(ideas, batch_size=5_000)
     card = Scorecard.objects.get(product=product, active=True)

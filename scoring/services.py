@@ -11,14 +11,19 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from ideas.models import Idea
-from ideas.services import idea_scores_store, idea_scores_store_staged
+from ideas.services import (
+    idea_scores_store,
+    idea_scores_store_copied,
+    idea_scores_store_staged,
+)
 from portal.access import is_product_pm
 from portal.models import Product, User
 from portal.services import audit_record
@@ -294,9 +299,12 @@ def _components(score: engine.Score) -> list[list[object]]:
     return [_component(c) for c in score.components]
 
 
-def _store(scorecard: Scorecard, scores: list[engine.Score], event: str) -> int:
-    """Write totals onto the ideas, the explained scores, and a history row for each
-    total that moved. Returns how many totals moved."""
+def _store(
+    scorecard: Scorecard, scores: list[engine.Score], event: str, *, idea_totals: bool = True
+) -> int:
+    """Write totals onto the ideas (unless ``idea_totals`` is off: the caller writes them),
+    the explained scores, and a history row for each total that moved. Returns how many
+    totals moved."""
     now = timezone.now()
     ids = [s.idea_id for s in scores]
     previous: dict[int, float] = {}
@@ -314,7 +322,9 @@ def _store(scorecard: Scorecard, scores: list[engine.Score], event: str) -> int:
         if s.idea_id not in previous or abs(previous[s.idea_id] - s.total) >= 0.005
     ]
     if connection.vendor == "postgresql":
-        _store_postgres(scorecard, scores, {s.idea_id for s in moved}, previous, event, now)
+        _store_postgres(
+            scorecard, scores, {s.idea_id for s in moved}, previous, event, now, idea_totals
+        )
         return len(moved)
     idea_scores_store(scores={s.idea_id: s.total for s in moved})
     IdeaScore.objects.bulk_create(
@@ -377,6 +387,7 @@ def _store_postgres(
     previous: Mapping[int, float],
     event: str,
     now: datetime,
+    idea_totals: bool,
 ) -> None:
     """The same writes as the ORM path, staged with one COPY and applied with three
     set-based statements: a full rescore of a big product writes 100,000 rows of each.
@@ -416,8 +427,9 @@ def _store_postgres(
         }
         for statement in APPLY_SQL:
             cursor.execute(statement, params)
-    # Totals onto the ideas, for sorting (only those that moved), by the ideas app.
-    idea_scores_store_staged(table="scoring_stage")
+    if idea_totals:
+        # Totals onto the ideas, for sorting (only those that moved), by the ideas app.
+        idea_scores_store_staged(table="scoring_stage")
 
 
 def ideas_rescore(*, idea_ids: Iterable[int], product: Product, event: str) -> int:
@@ -436,21 +448,46 @@ def ideas_rescore(*, idea_ids: Iterable[int], product: Product, event: str) -> i
 
 def product_rescore(*, product: Product, event: str) -> int:
     """Rescore every idea of the product in one pass: a fixed number of reads, the engine
-    over all of them, and set-based writes. Returns how many totals moved."""
+    over all of them, and set-based writes. Returns how many totals moved.
+
+    Run as a job (PostgreSQL, not inside a transaction), the totals are written onto the
+    ideas on a second connection while this one writes the explained scores and the
+    history: the two biggest writes, of different tables, share the time. Each half is
+    its own transaction and running the job again repairs either (the ideas' totals are
+    written where they differ from the computed ones)."""
     scorecard = selectors.active_scorecard(product=product)
     if scorecard is None:
         return 0
     inputs = selectors.scoring_inputs(product=product, scorecard=scorecard)
     scale = engine.demand_scale(inputs.ideas)
     scores = engine.score_all(inputs.ideas, inputs.metrics, inputs.goals)
-    with transaction.atomic():
-        Scorecard.objects.filter(pk=scorecard.pk).update(
-            demand_scale={
-                "voters": scale.voters,
-                "accounts": scale.accounts,
-                "revenue": scale.revenue,
-                "importance_points": scale.importance_points,
-                "fresh_votes": scale.fresh_votes,
-            }
+    in_parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        totals = (
+            pool.submit(_idea_totals_on_own_connection, {s.idea_id: s.total for s in scores})
+            if in_parallel
+            else None
         )
-        return _store(scorecard, scores, event)
+        with transaction.atomic():
+            Scorecard.objects.filter(pk=scorecard.pk).update(
+                demand_scale={
+                    "voters": scale.voters,
+                    "accounts": scale.accounts,
+                    "revenue": scale.revenue,
+                    "importance_points": scale.importance_points,
+                    "fresh_votes": scale.fresh_votes,
+                }
+            )
+            moved = _store(scorecard, scores, event, idea_totals=totals is None)
+        if totals is not None:
+            totals.result()
+    return moved
+
+
+def _idea_totals_on_own_connection(totals: dict[int, float]) -> int:
+    """Write the totals onto the ideas in this thread's own connection, then close it."""
+    try:
+        with transaction.atomic():
+            return idea_scores_store_copied(scores=totals)
+    finally:
+        connections.close_all()

@@ -31,7 +31,11 @@ from ideas.services.outbox import (
     outbox_deliver,
     outbox_pending_ids,
 )
-from ideas.services.scores import idea_scores_store, idea_scores_store_staged
+from ideas.services.scores import (
+    idea_scores_store,
+    idea_scores_store_copied,
+    idea_scores_store_staged,
+)
 from ideas.services.webhooks import (
     emit_item_shipped,
     webhook_create,
@@ -76,6 +80,7 @@ __all__ = [
     "idea_demand_refresh",
     "idea_merge",
     "idea_scores_store",
+    "idea_scores_store_copied",
     "idea_scores_store_staged",
     "idea_set_status",
     "idea_submit",

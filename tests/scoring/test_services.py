@@ -187,3 +187,24 @@ def test_a_new_product_starts_with_the_value_vs_effort_scorecard() -> None:
     assert list(card.metrics.values_list("key", flat=True)) == [
         "value", "effort", "demand", "accounts", "goals",
     ]  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_product_rescore_run_as_a_job_writes_totals_on_a_second_connection_and_repairs() -> None:
+    """Outside a transaction (as the background job runs) the ideas' totals are written
+    on their own connection; every stored total still equals its explained score, and a
+    total left wrong (a failed half) is repaired by the next run."""
+    pm = make_user(role=Role.PM)
+    product = make_product(team=[pm])
+    card = Scorecard.objects.get(product=product, active=True)
+    ideas = [make_idea(product=product) for _ in range(5)]
+    for n, idea in enumerate(ideas):
+        services.rating_set(idea=idea, metric=_metric(card, "value"), value=1 + n, by=pm)
+    card.metrics.filter(key="value").update(weight=7)
+    moved = services.product_rescore(product=product, event="weights")
+    assert moved >= 4  # every idea rated above the minimum moves
+    details = dict(IdeaScore.objects.values_list("idea_id", "total"))
+    assert {i.pk: _score(i) for i in ideas} == details
+    Idea.objects.filter(pk=ideas[-1].pk).update(score=0)
+    services.product_rescore(product=product, event="weights")
+    assert _score(ideas[-1]) == details[ideas[-1].pk] > 0
