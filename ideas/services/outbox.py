@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -58,13 +59,29 @@ def email_enqueue(
     return email
 
 
+# After a publish fails, this process leaves the broker alone for this many seconds: a
+# status change telling 500 followers must not wait out 500 refused connections. Nothing
+# is lost by skipping: the emails are in the outbox, and the sweep sends them.
+BROKER_BACKOFF_SECONDS = 5.0
+_broker_down_until = 0.0
+
+
 def _schedule_delivery(email_id: int) -> None:
+    global _broker_down_until
     from ideas.tasks import deliver_email
 
+    if time.monotonic() < _broker_down_until:
+        return
     try:
         deliver_email.delay(email_id)
     except Exception:  # Redis away: the outbox sweep sends it later.
-        logger.warning("Could not queue email %s; the outbox sweep will send it", email_id)
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        logger.warning(
+            "Could not queue email %s; the outbox sweep will send it (and those written in "
+            "the next %.0f s)",
+            email_id,
+            BROKER_BACKOFF_SECONDS,
+        )
 
 
 def outbox_deliver(*, email_id: int) -> bool:
