@@ -221,7 +221,9 @@ EXPORTS = {"ideas": _idea_rows, "votes": _vote_rows, "proxy-votes": _proxy_rows}
 
 
 @require_GET
-def export_csv(request: HttpRequest, product_slug: str, what: str) -> HttpResponse:
+def export_csv(
+    request: HttpRequest, product_slug: str, what: str
+) -> HttpResponse | StreamingHttpResponse:
     """ideas.csv (with the stored score and the latest decision), votes.csv or
     proxy-votes.csv of one product."""
     product, _ = get_product_and_pm(request.user, product_slug)

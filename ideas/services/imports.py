@@ -10,7 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ideas.imports import COMMENTS, IDEAS, VOTES, ParsedImport, parse_import_csv
+from ideas.imports import (
+    COMMENTS,
+    IDEAS,
+    VOTES,
+    CommentRow,
+    ParsedImport,
+    VoteRow,
+    parse_import_csv,
+)
 from ideas.models import (
     Comment,
     Decision,
@@ -156,7 +164,8 @@ class _Plan:
                         "nor imported before.",
                     )
                 )
-        for ref_row in [*parsed.votes, *parsed.comments]:
+        refs_rows: list[VoteRow | CommentRow] = [*parsed.votes, *parsed.comments]
+        for ref_row in refs_rows:
             if ref_row.idea_external_id not in self.known_ideas:
                 self.errors.append(
                     RowError(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from ideas.models import Comment, Decision, Idea, ImportedRecord, OutboundEmail, Status, Vote
@@ -59,7 +60,7 @@ def test_canny_posts_import_with_voters_and_again_creates_nothing(product: Produ
     ann = User.objects.get(email="ann@acme.test")
     assert ann.name == "Ann Lee"
     assert not ann.has_usable_password()
-    assert not ann.emailaddress_set.filter(verified=True).exists()
+    assert not EmailAddress.objects.filter(user=ann, verified=True).exists()
 
     dark = Idea.objects.get(product=product, title="Dark mode")
     assert dark.problem == "Easier on the eyes & battery"  # HTML reduced to its text

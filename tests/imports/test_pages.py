@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -121,7 +122,7 @@ def test_exports_hold_ideas_scores_decisions_votes_and_proxy_votes_formula_safe(
     sales = make_user(role=Role.SALES)
     services.proxy_vote_record(
         idea=idea, account=account, recorded_by=sales, importance=Importance.CRITICAL,
-        source=Source.CALL, opportunity_value=5000, note="They said so",
+        source=Source.CALL, opportunity_value=Decimal(5000), note="They said so",
     )  # fmt: skip
 
     ideas = _rows(pm_client.get(f"/pm/{product.slug}/export/ideas.csv"))
