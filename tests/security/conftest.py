@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from ideas import services as idea_services
 from ideas.models import Idea, Merge, ProxyVote, Webhook
-from portal.models import Account, Product, Role, User
+from portal.models import Account, ApiToken, Product, Role, User
 from roadmap import services as roadmap_services
 from roadmap.models import Review, RoadmapItem
 from scoring import services as scoring_services
@@ -37,6 +37,7 @@ class Target:
     account: Account
     proxy: ProxyVote
     webhook: Webhook
+    api_token: ApiToken
     pm: User
     sales: User
     customer: User
@@ -85,8 +86,21 @@ def target(db: None, django_capture_on_commit_callbacks: CaptureOnCommit) -> Tar
     webhook = Webhook.objects.create(
         product=product, url="https://hooks.example.com/in", secret="s" * 40, events=["ping"]
     )
+    api_token = ApiToken.objects.create(user=pm, name="CRM sync", prefix="abc", digest="0" * 64)
     return Target(
-        product, idea, merge, goal, item, review, account, proxy, webhook, pm, sales, customer
+        product,
+        idea,
+        merge,
+        goal,
+        item,
+        review,
+        account,
+        proxy,
+        webhook,
+        api_token,
+        pm,
+        sales,
+        customer,
     )
 
 
@@ -180,6 +194,9 @@ def url_for(route: Route, target: Target) -> str:
         "webhook_id": target.webhook.pk,
         "token": "not-a-valid-token",
         "what": "ideas",  # the PM area's CSV exports
+        "token_id": target.api_token.pk,
+        "key": "not-a-valid-key",
+        "uidb36": "1",
     }
 
     def fill(match: re.Match[str]) -> str:
@@ -187,4 +204,6 @@ def url_for(route: Route, target: Target) -> str:
         assert name in values, f"give {route.pattern} a value for <{name}> in url_for()"
         return str(values[name])
 
-    return "/" + CONVERTER.sub(fill, route.pattern)
+    # allauth's routes are regular expressions: fill their named groups the same way.
+    pattern = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route.pattern).replace("^", "")
+    return "/" + CONVERTER.sub(fill, pattern.replace("$", ""))

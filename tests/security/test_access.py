@@ -16,6 +16,7 @@ from tests.factories import make_idea, make_product, make_user
 from tests.security.conftest import (
     ADMIN,
     DJANGO_ADMIN,
+    OWN,
     PM,
     PORTAL,
     SALES,
@@ -206,3 +207,22 @@ def test_an_allowed_domain_gets_into_the_private_product_the_refusals_are_about_
     assert client.get(f"/p/{product.slug}/ideas/{idea.pk}/").status_code == 200
     client.force_login(make_user(role=Role.PM))
     assert client.get(f"/p/{product.slug}/ideas/{idea.pk}/").status_code == 404
+
+
+OWN_ROUTES = routes_of(OWN)
+
+
+@pytest.mark.parametrize("route", OWN_ROUTES, ids=_ids(OWN_ROUTES))
+def test_own_account_pages_send_anonymous_visitors_to_sign_in_and_touch_only_their_user(
+    route: Route, target: Target, attackers: Attackers
+) -> None:
+    before = _table_sizes()
+    assert not _try_all(_clients(), url_for(route, target))
+    # Another signed-in user reaches only their own data: the PM's token stays active.
+    client = Client()
+    client.force_login(attackers.customer)
+    client.post(url_for(route, target), {"email": target.pm.email})
+    target.api_token.refresh_from_db()
+    assert target.api_token.revoked_at is None
+    assert type(target.pm).objects.filter(pk=target.pm.pk).exists()
+    assert _table_sizes() == before
