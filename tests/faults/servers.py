@@ -232,6 +232,7 @@ class Http:
         if session_key:
             self.cookie += f"; sessionid={session_key}"
         self.conn: http.client.HTTPConnection | None = None
+        self.htmx = False  # send requests as htmx does (HX-Request), for partial responses
 
     def request(
         self, method: str, path: str, form: dict[str, str] | None = None
@@ -239,6 +240,8 @@ class Http:
         from urllib.parse import urlencode
 
         headers = {"Cookie": self.cookie, "Host": "127.0.0.1"}
+        if self.htmx:
+            headers["HX-Request"] = "true"
         body = None
         if method == "POST":
             body = urlencode(form or {})
