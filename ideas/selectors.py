@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models.query import RawQuerySet
 
 from ideas.models import (
     Category,
@@ -168,6 +169,44 @@ def _tsquery(words: list[str], joiner: str) -> str:
     return f" {joiner} ".join([*words[:-1], f"{words[-1]}:*"])
 
 
+# The conditions of Idea.objects.listed(), for the raw query below.
+_LISTED_SQL = "confirmed_at IS NOT NULL AND is_approved AND status <> 'merged'"
+# Only constants are formatted in; user words are bound parameters.
+_SIMILAR_SQL = f"""
+    WITH candidates AS (
+        (SELECT id FROM ideas_idea WHERE product_id = %(product)s AND {_LISTED_SQL}
+            AND id <> %(exclude)s AND search_vector @@ to_tsquery('english', %(every)s)
+            ORDER BY vote_count DESC, id DESC LIMIT {SIMILAR_CANDIDATES})
+        UNION
+        (SELECT id FROM ideas_idea WHERE product_id = %(product)s AND {_LISTED_SQL}
+            AND id <> %(exclude)s AND search_vector @@ to_tsquery('english', %(any)s)
+            ORDER BY vote_count DESC, id DESC LIMIT {SIMILAR_CANDIDATES})
+    )
+    SELECT i.id, i.product_id, i.title, i.status, i.vote_count
+    FROM ideas_idea AS i JOIN candidates USING (id)
+    ORDER BY ts_rank(i.search_vector, to_tsquery('english', %(any)s)) DESC,
+        i.vote_count DESC, i.id DESC
+    LIMIT {SIMILAR_LIMIT}
+"""  # noqa: S608
+
+
+def _similar_postgres(
+    *, product: Product, words: list[str], exclude_id: int | None
+) -> RawQuerySet[Idea]:
+    """One query: the candidates come from the index of the product's most voted ideas
+    (or the search index, for rare words), so a common word costs no more than a rare
+    one; only the candidates are ranked."""
+    return Idea.objects.raw(
+        _SIMILAR_SQL,
+        {
+            "product": product.pk,
+            "exclude": exclude_id or 0,
+            "every": _tsquery(words, "&"),
+            "any": _tsquery(words, "|"),
+        },
+    )
+
+
 def similar_ideas(*, product: Product, text: str, exclude_id: int | None = None) -> list[Idea]:
     """Up to five listed ideas of the product that read like ``text``, best first.
 
@@ -186,25 +225,7 @@ def similar_ideas(*, product: Product, text: str, exclude_id: int | None = None)
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
     if _is_postgres():
-        every, any_ = _tsquery(words, "&"), _tsquery(words, "|")
-
-        def candidates(query: str) -> QuerySet[Idea]:
-            return (
-                qs.extra(  # noqa: S610 - fixed SQL, user words only as bound parameters
-                    where=[f"{TSVECTOR_SQL} @@ to_tsquery('english', %s)"], params=[query]
-                )
-                .order_by("-vote_count", "-pk")
-                .values("pk")[:SIMILAR_CANDIDATES]
-            )
-
-        return list(
-            qs.filter(Q(pk__in=candidates(every)) | Q(pk__in=candidates(any_)))
-            .extra(  # noqa: S610 - fixed SQL, user words only as bound parameters
-                select={"relevance": f"ts_rank({TSVECTOR_SQL}, to_tsquery('english', %s))"},
-                select_params=[any_],
-            )
-            .order_by("-relevance", "-vote_count", "-pk")[:SIMILAR_LIMIT]
-        )
+        return list(_similar_postgres(product=product, words=words, exclude_id=exclude_id))
     condition = Q()
     for word in words:
         if len(word) >= 4:
