@@ -43,7 +43,9 @@ def test_submitting_an_idea_ignores_everything_but_its_own_fields(world: World) 
     assert idea.author == world.users["customer"]
     assert idea.author_email == "ann@acme.test"
     assert idea.product == world.product
-    assert idea.merged_into is None and idea.is_approved and idea.confirmed_at is not None
+    assert idea.merged_into is None
+    assert idea.is_approved
+    assert idea.confirmed_at is not None
 
 
 def test_an_existing_idea_cannot_be_changed_through_the_api(world: World) -> None:

@@ -37,7 +37,9 @@ ENDPOINTS = {
 
 def _fill(world: World, rows: int) -> None:
     pm, sales, customer = (world.users[r] for r in ("pm", "sales", "customer"))
-    assert isinstance(pm, User) and isinstance(sales, User) and isinstance(customer, User)
+    assert isinstance(pm, User)
+    assert isinstance(sales, User)
+    assert isinstance(customer, User)
     category = make_category(product=world.product)
     for n in range(rows):
         voter = make_user(email=f"voter{n}@acme.test")
