@@ -207,7 +207,12 @@ class AccountAdmin(AuditedAdmin[Account]):
             "result": result,
             "columns": COLUMNS,
         }
-        return TemplateResponse(request, "admin/portal/account/import.html", context)
+        # A file that cannot be read, or rows with errors, is a bad request: say so in the
+        # status too, not only on the page.
+        refused = request.method == "POST" and (not form.is_valid() or not result or not result.ok)
+        return TemplateResponse(
+            request, "admin/portal/account/import.html", context, status=400 if refused else 200
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
         return super().get_queryset(request).prefetch_related("domains")

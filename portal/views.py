@@ -110,10 +110,12 @@ def privacy_delete(request: HttpRequest) -> HttpResponse:
 
 
 def _audit_filters(request: HttpRequest) -> selectors.AuditFilters:
+    def value(name: str, length: int) -> str:
+        # PostgreSQL refuses NUL in text: a filter holding one can match nothing anyway.
+        return request.GET.get(name, "")[:length].replace("\x00", "")
+
     return selectors.AuditFilters(
-        action=request.GET.get("action", "")[:40],
-        actor=request.GET.get("actor", "")[:254],
-        product=request.GET.get("product", "")[:60],
+        action=value("action", 40), actor=value("actor", 254), product=value("product", 60)
     )
 
 
