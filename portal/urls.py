@@ -33,3 +33,6 @@ if os.environ.get("PORTAL_BENCH_REFERENCE") == "1":
     urlpatterns.append(
         path("bench/reference/<slug:product_slug>/", bench_views.reference, name="bench_reference")
     )
+
+# A database that cannot be reached answers 503 with a plain page (portal/errors.py).
+handler500 = "portal.errors.server_error"
