@@ -6,10 +6,11 @@ import logging
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from ideas.models import (
@@ -77,6 +78,45 @@ def idea_demand_refresh(*, idea_ids: Iterable[int]) -> None:
         )
     if idea_ids:
         demand_changed.send(sender=Idea, idea_ids=list(idea_ids))
+
+
+DEMAND_FIELD = {
+    Importance.NICE_TO_HAVE: "demand_nice_to_have",
+    Importance.IMPORTANT: "demand_important",
+    Importance.CRITICAL: "demand_critical",
+    Importance.DEAL_BLOCKER: "demand_deal_blocker",
+}
+
+
+def vote_demand_change(
+    *, idea_id: int, user: User, sign: int, importance: str, old_importance: str = ""
+) -> dict[str, Any]:
+    """What one customer vote cast (``sign`` 1) or withdrawn (-1) changes in the idea's
+    stored demand, as update expressions; the caller holds the idea's row lock and has
+    already inserted or deleted the vote. Exact, and the same as idea_demand_refresh
+    would store, without recounting the idea's votes: the voter's account counts (with
+    its ARR) when it is its first voter with no proxy vote, and stops counting with the
+    last. ``old_importance`` is for a vote whose importance changed (``sign`` 0)."""
+    change: dict[str, Any] = {}
+    if importance:
+        change[DEMAND_FIELD[Importance(importance)]] = F(DEMAND_FIELD[Importance(importance)]) + (
+            sign or 1
+        )
+    if old_importance:
+        field = DEMAND_FIELD[Importance(old_importance)]
+        change[field] = F(field) - 1
+    if sign and user.account_id is not None:
+        others = (
+            Vote.objects.filter(idea_id=idea_id, user__account_id=user.account_id)
+            .exclude(user_id=user.pk)
+            .exists()
+            or ProxyVote.objects.filter(idea_id=idea_id, account_id=user.account_id).exists()
+        )
+        if not others:
+            arr = Account.objects.values_list("arr", flat=True).get(pk=user.account_id)
+            change["account_count"] = F("account_count") + sign
+            change["revenue_at_stake"] = F("revenue_at_stake") + sign * arr
+    return change
 
 
 def ideas_with_opportunities_closed_since(*, days: int) -> list[int]:

@@ -21,10 +21,11 @@ from ideas.models import (
     Importance,
     Vote,
 )
-from ideas.services.demand import idea_demand_refresh
+from ideas.services.demand import idea_demand_refresh, vote_demand_change
 from ideas.services.notifications import notify_comment
 from ideas.services.outbox import email_enqueue
 from ideas.services.webhooks import emit_comment, emit_idea_created, emit_vote
+from ideas.signals import demand_changed
 from portal.models import Product, Role, User
 from portal.services import account_for_email
 
@@ -152,16 +153,26 @@ def _vote_insert(*, idea: Idea, user: User, importance: str = "") -> bool:
     existing = Vote.objects.filter(idea=idea, user=user).first()
     if existing is not None:
         if importance and existing.importance != importance:
-            existing.importance = importance
+            old_importance, existing.importance = existing.importance, importance
             existing.save(update_fields=["importance"])
-            idea_demand_refresh(idea_ids=[idea.pk])
+            Idea.objects.filter(pk=idea.pk).update(
+                **vote_demand_change(
+                    idea_id=idea.pk,
+                    user=user,
+                    sign=0,
+                    importance=importance,
+                    old_importance=old_importance,
+                )
+            )
+            demand_changed.send(sender=Idea, idea_ids=[idea.pk])
         return False
     vote = Vote.objects.create(idea=idea, user=user, importance=importance)
     Idea.objects.filter(pk=idea.pk).update(
         vote_count=F("vote_count") + 1,
         trending_score=ranking.with_event(locked.trending_score, vote.created_at),
+        **vote_demand_change(idea_id=idea.pk, user=user, sign=1, importance=importance),
     )
-    idea_demand_refresh(idea_ids=[idea.pk])
+    demand_changed.send(sender=Idea, idea_ids=[idea.pk])
     emit_vote(idea=idea, vote_id=vote.pk, user=user, action="cast")
     return True
 
@@ -190,8 +201,9 @@ def vote_withdraw(*, idea: Idea, user: User) -> bool:
         Idea.objects.filter(pk=idea.pk).update(
             vote_count=F("vote_count") - 1,
             trending_score=ranking.without_event(locked.trending_score, vote.created_at),
+            **vote_demand_change(idea_id=idea.pk, user=user, sign=-1, importance=vote.importance),
         )
-        idea_demand_refresh(idea_ids=[idea.pk])
+        demand_changed.send(sender=Idea, idea_ids=[idea.pk])
         emit_vote(idea=idea, vote_id=vote_id, user=user, action="withdrawn")
     return True
 

@@ -168,3 +168,59 @@ def test_a_customer_can_say_how_important_an_idea_is_when_voting() -> None:
     assert (idea.vote_count, idea.demand_important, idea.demand_critical) == (2, 0, 1)
     with pytest.raises(ValueError, match="Unknown importance"):
         services.vote_cast(idea=idea, user=voter, importance="deal_blocker")
+
+
+DEMAND_FIELDS = [
+    "vote_count",
+    "account_count",
+    "revenue_at_stake",
+    "demand_nice_to_have",
+    "demand_important",
+    "demand_critical",
+    "demand_deal_blocker",
+]
+
+
+def test_votes_keep_demand_exact_without_recounting_whatever_the_order() -> None:
+    """Votes change the stored demand by difference; after every step it equals a full
+    recount from the rows (users of one account, a proxy vote for it, importance
+    changes, withdrawals in any order)."""
+    import random
+
+    from ideas.models import Importance
+
+    rng = random.Random(7)  # noqa: S311 - test data
+    idea = make_idea()
+    sales = make_user(role=Role.SALES)
+    idea.product.team.add(sales)
+    accounts = [make_account(arr=Decimal(1_000 * (n + 1))) for n in range(3)]
+    people = [
+        make_user(email=f"p{n}@{accounts[n % 3].domains.get().domain}") for n in range(6)
+    ] + [make_user()]  # one without an account
+    importances = ["", Importance.NICE_TO_HAVE, Importance.IMPORTANT, Importance.CRITICAL]
+
+    def stored() -> dict[str, object]:
+        return Idea.objects.filter(pk=idea.pk).values(*DEMAND_FIELDS).get()
+
+    for step in range(60):
+        person = rng.choice(people)
+        move = rng.random()
+        if move < 0.55:
+            services.vote_cast(idea=idea, user=person, importance=rng.choice(importances))
+        elif move < 0.9:
+            services.vote_withdraw(idea=idea, user=person)
+        elif not ProxyVote.objects.filter(idea=idea, account=accounts[0]).exists():
+            services.proxy_vote_record(
+                idea=idea,
+                account=accounts[0],
+                recorded_by=sales,
+                importance=Importance.DEAL_BLOCKER,
+                source="call",
+            )
+        else:
+            services.proxy_vote_withdraw(
+                proxy_vote=ProxyVote.objects.get(idea=idea, account=accounts[0]), by=sales
+            )
+        incremental = stored()
+        services.idea_demand_refresh(idea_ids=[idea.pk])
+        assert stored() == incremental, f"drift after step {step}"
