@@ -6,8 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ideas.models import Comment, Idea, ProxyVote, Status, Vote
-from portal.models import Account
+from portal.models import Account, User
 from tests.api.conftest import World
+
+
+def _pm(world: World) -> User:
+    pm = world.users["pm"]
+    assert pm is not None
+    return pm
 
 
 def test_submitting_an_idea_ignores_everything_but_its_own_fields(world: World) -> None:
@@ -24,7 +30,7 @@ def test_submitting_an_idea_ignores_everything_but_its_own_fields(world: World) 
             "account_count": 50,
             "revenue_at_stake": "99999999",
             "status": "shipped",
-            "author": world.users["pm"].pk,  # type: ignore[union-attr]
+            "author": _pm(world).pk,
             "author_email": "ceo@vendor.test",
             "product": world.other.pk,
             "merged_into": other_idea.pk,
@@ -67,7 +73,7 @@ def test_an_existing_idea_cannot_be_changed_through_the_api(world: World) -> Non
 
 
 def test_a_vote_is_always_the_callers_own(world: World) -> None:
-    pm = world.users["pm"]
+    pm = _pm(world)
     world.clients["customer"].delete(world.idea_url("vote/"))
     response = world.clients["customer"].post(
         world.idea_url("vote/"), {"user": pm.pk, "importance": "critical"}, format="json"
@@ -81,7 +87,7 @@ def test_a_vote_is_always_the_callers_own(world: World) -> None:
 def test_a_comment_is_always_by_the_caller(world: World) -> None:
     world.clients["customer"].post(
         world.idea_url("comments/"),
-        {"body": "Please!", "author": world.users["pm"].pk, "idea": 0, "created_at": "2001-01-01"},  # type: ignore[union-attr]
+        {"body": "Please!", "author": _pm(world).pk, "idea": 0, "created_at": "2001-01-01"},
         format="json",
     )
     comment = Comment.objects.get()
@@ -97,7 +103,7 @@ def test_a_proxy_vote_is_recorded_by_the_caller(world: World) -> None:
             "account_domain": "acme.test",
             "importance": "critical",
             "source": "call",
-            "recorded_by": world.users["pm"].pk,  # type: ignore[union-attr]
+            "recorded_by": _pm(world).pk,
             "idea": 0,
         },
         format="json",

@@ -6,6 +6,8 @@ score's rank."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +21,7 @@ from tests.factories import make_account, make_category, make_idea, make_user
 
 pytestmark = pytest.mark.django_db
 
-ENDPOINTS = {
+ENDPOINTS: dict[str, Callable[[World], str]] = {
     "products": lambda w: "/api/v1/products/",
     "product": lambda w: w.url(),
     "ideas": lambda w: w.url("ideas/"),

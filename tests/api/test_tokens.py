@@ -14,14 +14,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from portal.models import ApiToken, Role, Visibility
+from portal.models import ApiToken, Role, User, Visibility
 from portal.services import API_TOKENS_PER_USER, api_token_create
 from tests.factories import PASSWORD, make_product, make_user
 
 pytestmark = pytest.mark.django_db
 
 
-def _signed_in(email: str = "pm@vendor.test", role: str = Role.PM) -> tuple[Client, object]:
+def _signed_in(email: str = "pm@vendor.test", role: str = Role.PM) -> tuple[Client, User]:
     user = make_user(email=email, role=role)
     client = Client()
     assert client.login(email=user.email, password=PASSWORD)
@@ -90,7 +90,7 @@ def test_revoking_a_token_stops_it_at_once() -> None:
 
 def test_no_one_revokes_another_users_token() -> None:
     _, owner = _signed_in(email="owner@vendor.test")
-    token, secret = api_token_create(user=owner, name="mine")  # type: ignore[arg-type]
+    token, secret = api_token_create(user=owner, name="mine")
     intruder, _ = _signed_in(email="intruder@vendor.test")
     assert intruder.post(f"/settings/tokens/{token.pk}/revoke/").status_code == 404
     assert Client().post(f"/settings/tokens/{token.pk}/revoke/").status_code == 302  # sign in
@@ -122,7 +122,7 @@ def test_a_token_needs_a_name_and_the_form_says_so() -> None:
 def test_the_number_of_active_tokens_is_capped() -> None:
     client, user = _signed_in()
     for n in range(API_TOKENS_PER_USER):
-        api_token_create(user=user, name=f"t{n}")  # type: ignore[arg-type]
+        api_token_create(user=user, name=f"t{n}")
     response = client.post("/settings/tokens/", {"name": "one too many"})
     assert response.status_code == 400
     assert "Revoke one" in response.content.decode()
@@ -140,7 +140,7 @@ def test_the_tokens_page_queries_do_not_grow_with_tokens(count: int) -> None:
     """Guards against a query per listed token (e.g. its user)."""
     client, user = _signed_in()
     for n in range(count):
-        api_token_create(user=user, name=f"t{n}")  # type: ignore[arg-type]
+        api_token_create(user=user, name=f"t{n}")
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/settings/tokens/").status_code == 200
     assert len(queries) <= 5, [q["sql"] for q in queries]
