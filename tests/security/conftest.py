@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from ideas import services as idea_services
@@ -50,14 +49,6 @@ class Attackers:
     customer: User
     other_sales: User
     other_pm: User
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    """allauth keeps its rate limits in the cache (Redis in the test run)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
