@@ -1,9 +1,9 @@
 """Time a full, set-based rescore of one product on PostgreSQL.
 
 Run through ``bench/rescore`` (it starts a throwaway PostgreSQL). Fills a product with
-N ideas (default 100,000) with realistic titles and problems, demand figures, two ratings each and some goal links,
-then times: the first full rescore (every score new), and a rescore after a weight
-change (every total moves). Prints the figures as a Markdown table.
+N ideas (default 100,000) with realistic titles and problems, demand figures, two
+ratings each and some goal links, then times: the first full rescore (every score new),
+and a rescore after a weight change (every total moves). Prints the figures as a Markdown table.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from django.utils import timezone  # noqa: E402
 
 from ideas.models import Idea  # noqa: E402
 from portal.models import Product, Role, User  # noqa: E402
-from scoring.models import Goal, IdeaGoal, Rating, Scorecard  # noqa: E402
 from roadmap.management.commands.seed_scale import (  # noqa: E402
     OBJECTS,
     QUALIFIERS,
@@ -34,6 +33,7 @@ from roadmap.management.commands.seed_scale import (  # noqa: E402
     ROLES,
     VERBS,
 )
+from scoring.models import Goal, IdeaGoal, Rating, Scorecard  # noqa: E402
 from scoring.services import product_rescore  # noqa: E402
 
 

@@ -31,7 +31,7 @@ FORWARD = [
     """,
     "CREATE TRIGGER ideas_idea_search_vector BEFORE INSERT OR UPDATE OF title, problem "
     "ON ideas_idea FOR EACH ROW EXECUTE FUNCTION ideas_idea_search_vector()",
-    f"UPDATE ideas_idea SET search_vector = {VECTOR.format(row='ideas_idea')}",
+    f"UPDATE ideas_idea SET search_vector = {VECTOR.format(row='ideas_idea')}",  # noqa: S608
     "CREATE INDEX idea_search_vector_idx ON ideas_idea USING gin (search_vector)",
     "DROP INDEX IF EXISTS idea_fulltext_idx",
     # Similar ideas rank by the search vector now; the title trigrams cost every write.
