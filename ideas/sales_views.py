@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +12,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ideas import selectors, services
 from ideas.models import Importance, Status
 from portal.access import get_account_for_user, products_for_user, require_team_member
+
+ACCOUNTS_PER_PAGE = 10  # on My accounts, each with its first requests
+REQUESTS_PER_ACCOUNT = 5  # the account's own page lists them all
+REQUESTS_PER_PAGE = 50
+
+
+def _page_number(request: HttpRequest) -> int:
+    """The page asked for: a positive number, 1 for anything else."""
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 def _request_filters(request: HttpRequest) -> dict[str, str]:
@@ -39,12 +51,26 @@ def _filter_choices() -> dict[str, object]:
 def my_accounts(request: HttpRequest) -> HttpResponse:
     user = require_team_member(request.user)
     filters = _request_filters(request)
-    accounts = selectors.accounts_owned_by(user=user)
-    rows = selectors.account_requests(user=user, accounts=accounts, **filters)
+    owned = selectors.accounts_owned_by(user=user)
+    pages = max(1, -(-len(owned) // ACCOUNTS_PER_PAGE))
+    page = min(_page_number(request), pages)
+    accounts = owned[(page - 1) * ACCOUNTS_PER_PAGE : page * ACCOUNTS_PER_PAGE]
+    rows = selectors.account_requests(
+        user=user, accounts=accounts, limit=REQUESTS_PER_ACCOUNT, **filters
+    )
     return render(
         request,
         "ideas/sales/my_accounts.html",
-        {"rows": rows, "filters": filters, **_filter_choices()},
+        {
+            "rows": rows,
+            "filters": filters,
+            "query": urlencode(filters),
+            "per_account": REQUESTS_PER_ACCOUNT,
+            "page": page,
+            "pages": pages,
+            "owned": len(owned),
+            **_filter_choices(),
+        },
     )
 
 
@@ -53,11 +79,29 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     user = require_team_member(request.user)
     account = get_account_for_user(user, account_id)
     filters = _request_filters(request)
-    (row,) = selectors.account_requests(user=user, accounts=[account], **filters)
+    page = _page_number(request)
+    (row,) = selectors.account_requests(
+        user=user,
+        accounts=[account],
+        limit=REQUESTS_PER_PAGE,
+        offset=(page - 1) * REQUESTS_PER_PAGE,
+        **filters,
+    )
+    pages = max(1, -(-row.total // REQUESTS_PER_PAGE))
     return render(
         request,
         "ideas/sales/account_detail.html",
-        {"account": account, "row": row, "filters": filters, **_filter_choices()},
+        {
+            "account": account,
+            "row": row,
+            "filters": filters,
+            "query": urlencode(filters),
+            "page": page,
+            "pages": pages,
+            "first_shown": (page - 1) * REQUESTS_PER_PAGE + 1,
+            "last_shown": min(page * REQUESTS_PER_PAGE, row.total),
+            **_filter_choices(),
+        },
     )
 
 

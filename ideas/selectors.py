@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.query import RawQuerySet
 
 from ideas.models import (
@@ -308,20 +320,37 @@ def idea_demand(*, idea: Idea) -> IdeaDemand:
     )
 
 
+class RequestedIdea(NamedTuple):
+    """What sorting and filtering a request need of its idea: read for every request,
+    while the idea itself is loaded only for the requests shown."""
+
+    pk: int
+    title: str
+    status: str
+    vote_count: int
+    revenue_at_stake: Decimal
+    score: float
+
+
 @dataclass
 class AccountRequest:
     """An idea an account asked for: by a proxy vote, by its users' votes, or both."""
 
-    idea: Idea
+    facts: RequestedIdea
     proxy: ProxyVote | None = None
     voters: int = 0
     importance: str = ""
     decision: StatusChange | None = None
     rank: int | None = None
+    idea: Idea = field(init=False)  # set for the requests returned (_explain_requests)
 
     @property
     def importance_rank(self) -> int:
         return IMPORTANCE_RANK.get(self.importance, 0)
+
+    @property
+    def importance_label(self) -> str:
+        return Importance(self.importance).label if self.importance else ""
 
 
 IMPORTANCE_RANK = {
@@ -336,14 +365,25 @@ IMPORTANCE_RANK = {
 @dataclass
 class AccountRequests:
     account: Account
-    requests: list[AccountRequest]
+    requests: list[AccountRequest]  # the page asked for
+    total: int = 0  # how many match the filters, on every page
+
+
+RANK_CACHE_SECONDS = 60
+
+
+def _rank_cache_key(product_id: int) -> str:
+    return f"ideas:ranked-scores:{product_id}"
 
 
 def idea_ranks(*, idea_ids: list[int]) -> dict[int, int]:
-    """Each idea's rank by score within its product (1 = highest), in two queries: the
-    ideas' scores, then the scores above the lowest of them in their products (read from
-    the (product, score) index), counted in memory. Counting per idea in SQL took minutes
-    for a sales rep with thousands of requests on a big product."""
+    """Each idea's rank by score within its product (1 = highest): how many listed ideas
+    of the product score higher, plus one.
+
+    The ideas' current scores are read each time; the product's scores they are ranked
+    among come from the cache, at most a minute old (and fresh after a full rescore,
+    see idea_ranks_forget): reading a big product's 100,000 scores took 150-200 ms,
+    too long for every page that shows a rank."""
     if not idea_ids:
         return {}
     wanted: dict[int, list[tuple[int, float]]] = {}
@@ -351,33 +391,56 @@ def idea_ranks(*, idea_ids: list[int]) -> dict[int, int]:
         "pk", "product_id", "score"
     ):
         wanted.setdefault(product_id, []).append((pk, score))
-    lowest = min(score for ideas in wanted.values() for _, score in ideas)
-    higher: dict[int, list[float]] = {product_id: [] for product_id in wanted}
-    for product_id, score in (
-        Idea.objects.filter(
-            product_id__in=list(wanted), confirmed_at__isnull=False, score__gt=lowest
+    cached = cache.get_many([_rank_cache_key(product_id) for product_id in wanted])
+    scores: dict[int, array[float]] = {}
+    for product_id in wanted:
+        scores[product_id] = array("d")
+        raw = cached.get(_rank_cache_key(product_id))
+        if raw is not None:
+            scores[product_id].frombytes(raw)
+    missing = [product_id for product_id in wanted if _rank_cache_key(product_id) not in cached]
+    if missing:  # one query for every product not in the cache
+        read: dict[int, list[float]] = {product_id: [] for product_id in missing}
+        for product_id, score in (
+            Idea.objects.filter(product_id__in=missing, confirmed_at__isnull=False)
+            .exclude(status=Status.MERGED)
+            .order_by()
+            .values_list("product_id", "score")
+        ):
+            read[product_id].append(score)
+        for product_id, values in read.items():
+            scores[product_id].extend(sorted(values))
+        cache.set_many(
+            {_rank_cache_key(p): scores[p].tobytes() for p in missing}, RANK_CACHE_SECONDS
         )
-        .exclude(status=Status.MERGED)
-        .order_by()
-        .values_list("product_id", "score")
-    ):
-        higher[product_id].append(score)
     ranks: dict[int, int] = {}
     for product_id, ideas in wanted.items():
-        scores = sorted(higher[product_id])
+        ranked = scores[product_id]
         for pk, score in ideas:
-            ranks[pk] = len(scores) - bisect.bisect_right(scores, score) + 1
+            ranks[pk] = len(ranked) - bisect.bisect_right(ranked, score) + 1
     return ranks
 
 
+def idea_ranks_forget(*, product_id: int) -> None:
+    """After a product's scores were all rewritten: rank against the new ones at once."""
+    cache.delete(_rank_cache_key(product_id))
+
+
 REQUEST_SORTS = {
-    "importance": lambda r: (-r.importance_rank, -r.idea.vote_count),
-    "votes": lambda r: (-r.idea.vote_count, r.idea.title),
-    "revenue": lambda r: (-r.idea.revenue_at_stake, r.idea.title),
-    "score": lambda r: (-r.idea.score, r.idea.title),
-    "status": lambda r: (r.idea.status, r.idea.title),
-    "title": lambda r: r.idea.title.lower(),
+    "importance": lambda r: (-r.importance_rank, -r.facts.vote_count),
+    "votes": lambda r: (-r.facts.vote_count, r.facts.title),
+    "revenue": lambda r: (-r.facts.revenue_at_stake, r.facts.title),
+    "score": lambda r: (-r.facts.score, r.facts.title),
+    "status": lambda r: (r.facts.status, r.facts.title),
+    "title": lambda r: r.facts.title.lower(),
 }
+
+
+# Fields the sales tables sort by and show; the problem text and the rest stay behind.
+REQUEST_IDEA_FIELDS = [
+    "pk", "title", "status", "vote_count", "account_count", "revenue_at_stake", "score",
+    "product_id", "product__name", "product__slug",
+]  # fmt: skip
 
 
 def account_requests(
@@ -387,71 +450,88 @@ def account_requests(
     importance: str = "",
     status: str = "",
     sort: str = "importance",
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[AccountRequests]:
-    """Every idea each account asked for, in products the user may see. A fixed number of
-    queries whatever the number of accounts and ideas: visible products, proxy votes,
-    users' votes, the ideas those votes are for, and the decisions on declined ones."""
+    """Every idea each account asked for, in products the user may see, sorted; with
+    ``limit``, each account's requests from ``offset`` (``total`` says how many match).
+
+    A fixed number of queries whatever the number of accounts and ideas: visible
+    products, proxy votes, users' votes counted per account and idea, the ideas, and for
+    the requests shown only: decisions on declined ones, roadmap items and ranks."""
     visible = [p.pk for p in products_for_user(user)]
     account_ids = [a.pk for a in accounts]
     ideas = Idea.objects.filter(product_id__in=visible).exclude(status=Status.MERGED)
-    by_account: dict[int, dict[int, AccountRequest]] = {a.pk: {} for a in accounts}
-    for proxy in ProxyVote.objects.filter(
-        account_id__in=account_ids, idea__in=ideas
-    ).select_related("idea", "idea__product"):
-        by_account[proxy.account_id][proxy.idea_id] = AccountRequest(
-            idea=proxy.idea, proxy=proxy, importance=proxy.importance
-        )
-    votes = list(
-        Vote.objects.filter(user__account_id__in=account_ids, idea__in=ideas).values_list(
-            "user__account_id", "importance", "idea_id"
+    proxies = list(ProxyVote.objects.filter(account_id__in=account_ids, idea__in=ideas))
+    importance_rank = Max(
+        Case(
+            *(When(importance=value, then=Value(rank)) for value, rank in IMPORTANCE_RANK.items()),
+            default=Value(0),
         )
     )
-    idea_rows = {
-        i.pk: i
-        for i in Idea.objects.filter(pk__in={idea_id for _, _, idea_id in votes}).select_related(
-            "product"
-        )
+    votes = list(
+        Vote.objects.filter(user__account_id__in=account_ids, idea__in=ideas)
+        .order_by()
+        .values_list("user__account_id", "idea_id")
+        .annotate(voters=Count("pk"), top=importance_rank)
+    )
+    facts = {
+        row[0]: RequestedIdea(*row)
+        for row in Idea.objects.filter(
+            pk__in={p.idea_id for p in proxies} | {idea_id for _, idea_id, _, _ in votes}
+        ).values_list(*RequestedIdea._fields)
     }
-    for account_id, vote_importance, idea_id in votes:
-        request = by_account[account_id].setdefault(
-            idea_id, AccountRequest(idea=idea_rows[idea_id])
+    by_account: dict[int, dict[int, AccountRequest]] = {a.pk: {} for a in accounts}
+    for proxy in proxies:
+        by_account[proxy.account_id][proxy.idea_id] = AccountRequest(
+            facts=facts[proxy.idea_id], proxy=proxy, importance=proxy.importance
         )
-        request.voters += 1
-        if IMPORTANCE_RANK.get(vote_importance, 0) > request.importance_rank:
-            request.importance = vote_importance
-    # Why each declined idea was declined: the latest change into "declined".
-    declined = {
-        r.idea.pk
-        for rows in by_account.values()
-        for r in rows.values()
-        if r.idea.status == Status.DECLINED
-    }
+    importance_of_rank = {rank: value for value, rank in IMPORTANCE_RANK.items()}
+    for account_id, idea_id, voters, top in votes:
+        request = by_account[account_id].setdefault(idea_id, AccountRequest(facts=facts[idea_id]))
+        request.voters = voters
+        if top > request.importance_rank:
+            request.importance = importance_of_rank[top]
+    key = REQUEST_SORTS.get(sort, REQUEST_SORTS["importance"])
+    result = []
+    for account in accounts:
+        matching = sorted(
+            (
+                r
+                for r in by_account[account.pk].values()
+                if (not importance or r.importance == importance)
+                and (not status or r.facts.status == status)
+            ),
+            key=key,
+        )
+        shown = matching[offset : None if limit is None else offset + limit]
+        result.append(AccountRequests(account=account, requests=shown, total=len(matching)))
+    _explain_requests([r for row in result for r in row.requests])
+    return result
+
+
+def _explain_requests(requests: list[AccountRequest]) -> None:
+    """The ideas of the requests shown, with why each declined one was declined (its
+    latest change into "declined"), where each is on the roadmap, and its rank by score."""
+    ideas = (
+        Idea.objects.filter(pk__in={r.facts.pk for r in requests})
+        .select_related("product")
+        .only(*REQUEST_IDEA_FIELDS)
+        # Where each idea is on the roadmap (the roadmap app's items, by their reverse name).
+        .prefetch_related("roadmap_items")
+        .in_bulk()
+    )
+    declined = {r.facts.pk for r in requests if r.facts.status == Status.DECLINED}
     decisions: dict[int, StatusChange] = {}
     for change in StatusChange.objects.filter(
         idea_id__in=declined, to_status=Status.DECLINED
     ).order_by("idea_id", "-at"):
         decisions.setdefault(change.idea_id, change)
-    for rows in by_account.values():
-        for request in rows.values():
-            request.decision = decisions.get(request.idea.pk)
-    all_ideas = [r.idea for rows in by_account.values() for r in rows.values()]
-    # Where each idea is on the roadmap (the roadmap app's items, by their reverse name).
-    prefetch_related_objects(all_ideas, "roadmap_items")
-    ranks = idea_ranks(idea_ids=[idea.pk for idea in all_ideas])
-    for rows in by_account.values():
-        for request in rows.values():
-            request.rank = ranks.get(request.idea.pk)
-    key = REQUEST_SORTS.get(sort, REQUEST_SORTS["importance"])
-    result = []
-    for account in accounts:
-        requests = [
-            r
-            for r in by_account[account.pk].values()
-            if (not importance or r.importance == importance)
-            and (not status or r.idea.status == status)
-        ]
-        result.append(AccountRequests(account=account, requests=sorted(requests, key=key)))
-    return result
+    ranks = idea_ranks(idea_ids=list(ideas))
+    for request in requests:
+        request.idea = ideas[request.facts.pk]
+        request.decision = decisions.get(request.facts.pk)
+        request.rank = ranks.get(request.facts.pk)
 
 
 def accounts_owned_by(*, user: User) -> list[Account]:

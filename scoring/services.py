@@ -19,6 +19,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from ideas.models import Idea
+from ideas.selectors import idea_ranks_forget
 from ideas.services import (
     idea_scores_store,
     idea_scores_store_copied,
@@ -481,6 +482,7 @@ def product_rescore(*, product: Product, event: str) -> int:
             moved = _store(scorecard, scores, event, idea_totals=totals is None)
         if totals is not None:
             totals.result()
+    idea_ranks_forget(product_id=product.pk)
     return moved
 
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from ideas import services
 from ideas.models import Idea, OutboundEmail, ProxyVote, Status
-from ideas.selectors import idea_ranks
-from portal.models import Account, Role, User, Visibility
+from ideas.selectors import idea_ranks, idea_ranks_forget
+from portal.models import Account, Product, Role, User, Visibility
 from tests.factories import make_account, make_idea, make_product, make_user
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,14 @@ def sales() -> User:
     return make_user(role=Role.SALES, email="sam@vendor.test", name="Sam")
 
 
+def _cold_ranks() -> None:
+    """Ranks are cached for a minute; count the queries of a page that has to read them."""
+    for pk in Product.objects.values_list("pk", flat=True):
+        idea_ranks_forget(product_id=pk)
+
+
 def _queries(client: Client, url: str) -> int:
+    _cold_ranks()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -311,3 +318,34 @@ def test_idea_ranks_count_higher_scores_within_each_product() -> None:
         Idea.objects.filter(pk=idea.pk).update(score=score)
     assert idea_ranks(idea_ids=[a.pk, b.pk, c.pk, d.pk]) == {a.pk: 1, b.pk: 2, c.pk: 2, d.pk: 1}
     assert idea_ranks(idea_ids=[]) == {}
+
+
+def test_my_accounts_pages_accounts_and_shows_each_ones_first_requests(
+    client: Client, sales: User
+) -> None:
+    """Ten accounts a page, five requests each with a link to all of them; the account's
+    page lists its requests fifty at a time, highest importance first."""
+    product = make_product()
+    accounts = [make_account(owner=sales, name=f"Account {n:02}") for n in range(12)]
+    busy = accounts[0]
+    ideas = [make_idea(product=product, title=f"Request {n:02}") for n in range(55)]
+    for idea in ideas[:7]:
+        _proxy(idea, busy, sales)
+    for idea in ideas[7:]:
+        _proxy(idea, busy, sales, importance="nice_to_have")
+    client.force_login(sales)
+
+    first = client.get("/sales/").content.decode()
+    assert first.count('class="card mb-3"') == 10
+    assert "Account 09" in first and "Account 10" not in first
+    assert "All 55 requests of Account 00" in first
+    assert first.count("Request ") == 5  # the five most important of the busy account
+    second = client.get("/sales/?page=2").content.decode()
+    assert "Account 10" in second and "Account 11" in second and "Account 00" not in second
+    assert client.get("/sales/?page=abc").status_code == 200  # page 1
+
+    page_one = client.get(f"/sales/accounts/{busy.pk}/").content.decode()
+    assert page_one.count("Request ") == 50
+    assert "1–50 of 55" in page_one
+    page_two = client.get(f"/sales/accounts/{busy.pk}/?page=2").content.decode()
+    assert page_two.count("Request ") == 5 and "51–55 of 55" in page_two
