@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -252,6 +252,17 @@ class RankingRow:
     rank: int
     ratings: dict[str, float | None]
     missing: list[str]
+    cells: list[RatingCell] = field(default_factory=list)
+
+
+@dataclass
+class RatingCell:
+    """One inline rating input: the metric, the current value, and the scale's options
+    with the current one marked (worked out here, not per option in the template)."""
+
+    metric: Metric
+    current: float | None
+    options: list[tuple[str, bool]]
 
 
 @dataclass
@@ -295,6 +306,19 @@ def ranking_page(
         idea_id__in=[i.pk for i in rows], metric_id__in=by_metric
     ).values_list("idea_id", "metric_id", "value"):
         values[idea_id][by_metric[metric_id]] = value
+    scale_values = {
+        m.key: [f"{v:g}" for v in engine.SCALE_VALUES[engine.Scale(m.scale)]]
+        for m in rating_metrics
+    }
+
+    def cell(metric: Metric, current: float | None) -> RatingCell:
+        chosen = "" if current is None else f"{current:g}"
+        return RatingCell(
+            metric=metric,
+            current=current,
+            options=[(v, v == chosen) for v in scale_values[metric.key]],
+        )
+
     return RankingPage(
         rows=[
             RankingRow(
@@ -302,14 +326,12 @@ def ranking_page(
                 rank=i.rank,
                 ratings=values.get(i.pk, {}),
                 missing=[m.key for m in rating_metrics if m.key not in values.get(i.pk, {})],
+                cells=[cell(m, values.get(i.pk, {}).get(m.key)) for m in rating_metrics],
             )
             for i in rows
         ],
         rating_metrics=rating_metrics,
-        scale_values={
-            m.key: [f"{v:g}" for v in engine.SCALE_VALUES[engine.Scale(m.scale)]]
-            for m in rating_metrics
-        },
+        scale_values=scale_values,
         sort=sort,
         show=show,
         scorecard=card,
