@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ideas.models import Idea, ProxyVote, Status, StatusChange, Vote
@@ -159,25 +160,51 @@ def public_items(*, product: Product) -> QuerySet[RoadmapItem]:
     )
 
 
+ASKED_CACHE_SECONDS = 60
+
+
 def asked_counts(items: list[RoadmapItem]) -> dict[int, int]:
-    """How many people asked for each item (distinct voters on its ideas), in one query."""
-    return {
-        row["idea__roadmap_items"]: row["n"]
-        for row in Vote.objects.filter(idea__roadmap_items__in=items)
-        .values("idea__roadmap_items")
-        .annotate(n=Count("user", distinct=True))
-    }
+    """How many people asked for each item (distinct voters on its ideas).
+
+    Counted in one query for the items not in the cache, and kept there for a minute:
+    counting the distinct voters of a busy roadmap's items read every one of their
+    votes on every view of the public roadmap."""
+    keys = {item.pk: f"roadmap:asked:{item.pk}" for item in items}
+    cached = cache.get_many(list(keys.values()))
+    counts = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [pk for pk in keys if pk not in counts]
+    if missing:
+        fresh = dict.fromkeys(missing, 0)
+        for row in (
+            Vote.objects.filter(idea__roadmap_items__in=missing)
+            .values("idea__roadmap_items")
+            .annotate(n=Count("user", distinct=True))
+        ):
+            fresh[row["idea__roadmap_items"]] = row["n"]
+        cache.set_many({keys[pk]: n for pk, n in fresh.items()}, ASKED_CACHE_SECONDS)
+        counts.update(fresh)
+    return counts
 
 
 def public_roadmap(*, product: Product) -> list[tuple[str, str, list[tuple[RoadmapItem, int]]]]:
     """Public items by horizon, each with how many people asked (distinct voters). Never
     notes, scores, accounts or revenue."""
-    items = list(public_items(product=product).prefetch_related("ideas"))
+    items = list(
+        public_items(product=product).prefetch_related(
+            Prefetch("ideas", queryset=Idea.objects.only(*FOLLOWABLE_IDEA_FIELDS))
+        )
+    )
     asked = asked_counts(items)
     return [
         (h.value, h.label, [(i, asked.get(i.pk, 0)) for i in items if i.horizon == h.value])
         for h in Horizon
     ]
+
+
+# What followable_idea reads of an item's ideas, and the follow button shows.
+FOLLOWABLE_IDEA_FIELDS = [
+    "pk", "product_id", "title", "status", "vote_count", "confirmed_at", "is_approved",
+]  # fmt: skip
 
 
 def followable_idea(item: RoadmapItem) -> Idea | None:
