@@ -66,6 +66,11 @@ class IdeaPageSerializer(serializers.Serializer[Any]):
 
 
 class DecisionSerializer(serializers.ModelSerializer[Decision]):
+    # A plain string: empty when the decision names no link, which no "uri" format allows.
+    workaround_url = serializers.CharField(
+        read_only=True, help_text="A link to the workaround, or empty."
+    )
+
     class Meta:
         model = Decision
         fields = ["kind", "reason", "workaround", "workaround_url", "revisit_on", "decided_at"]
