@@ -38,7 +38,6 @@ from portal.models import (
 )
 from portal.signals import accounts_changed, user_data_requested, user_erasing
 
-
 # --- Audit log -----------------------------------------------------------------------------
 
 
@@ -399,6 +398,7 @@ def _import_apply(plan: list[_AccountChange], *, audit: Callable[[], object]) ->
                     account_set_domains(account=account, domains=row.domains)
                 elif "arr" in change.fields:
                     account_changed(account=account)
+            audit()
     except ValidationError as exc:
         return RowError(line, f"{' '.join(exc.messages)} Nothing was imported.")
     except IntegrityError:
@@ -448,4 +448,3 @@ def _import_existing_accounts(ids: set[int]) -> dict[int, Account]:
         for account in Account.objects.filter(pk__in=chunk).prefetch_related("domains"):
             accounts[account.pk] = account
     return accounts
-            audit()

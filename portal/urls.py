@@ -18,10 +18,10 @@ urlpatterns = [
     path("p/<slug:product_slug>/", include("ideas.urls")),
     path("p/<slug:product_slug>/", include("roadmap.public_urls")),
     path("sales/", include("ideas.sales_urls")),
-    path("pm/<slug:product_slug>/", include("ideas.pm_urls")),
-    path("pm/<slug:product_slug>/", include("scoring.urls")),
     path("audit/", views.audit_site, name="audit_site"),
     path("pm/<slug:product_slug>/audit/", views.audit_product, name="audit_product"),
+    path("pm/<slug:product_slug>/", include("ideas.pm_urls")),
+    path("pm/<slug:product_slug>/", include("scoring.urls")),
     path("pm/<slug:product_slug>/", include("roadmap.urls")),
     path("pm/<slug:product_slug>/", include("roadmap.review_urls")),
 ]
