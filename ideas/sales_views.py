@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
 from urllib.parse import urlencode
 
 from django.core import signing
@@ -24,7 +25,13 @@ def _page_number(request: HttpRequest) -> int:
     return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
-def _request_filters(request: HttpRequest) -> dict[str, str]:
+class RequestFilters(TypedDict):
+    importance: str
+    status: str
+    sort: str
+
+
+def _request_filters(request: HttpRequest) -> RequestFilters:
     importance = request.GET.get("importance", "")
     status = request.GET.get("status", "")
     sort = request.GET.get("sort", "importance")

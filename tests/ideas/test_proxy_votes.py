@@ -194,13 +194,13 @@ def test_votes_keep_demand_exact_without_recounting_whatever_the_order() -> None
     sales = make_user(role=Role.SALES)
     idea.product.team.add(sales)
     accounts = [make_account(arr=Decimal(1_000 * (n + 1))) for n in range(3)]
-    people = [
-        make_user(email=f"p{n}@{accounts[n % 3].domains.get().domain}") for n in range(6)
-    ] + [make_user()]  # one without an account
+    people = [make_user(email=f"p{n}@{accounts[n % 3].domains.get().domain}") for n in range(6)]
+    people.append(make_user())  # one without an account
     importances = ["", Importance.NICE_TO_HAVE, Importance.IMPORTANT, Importance.CRITICAL]
 
     def stored() -> dict[str, object]:
-        return Idea.objects.filter(pk=idea.pk).values(*DEMAND_FIELDS).get()
+        row: dict[str, object] = Idea.objects.filter(pk=idea.pk).values(*DEMAND_FIELDS).get()
+        return row
 
     for step in range(60):
         person = rng.choice(people)
