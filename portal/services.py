@@ -98,7 +98,8 @@ def user_data_export(*, user: User) -> dict[str, object]:
         ],
     }
     for _receiver, sections in user_data_requested.send(sender=User, user=user):
-        data.update(sections)
+        if isinstance(sections, dict):
+            data.update(sections)
     result: dict[str, object] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     return result
 

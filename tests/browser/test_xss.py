@@ -31,6 +31,20 @@ def _signed_in(new_context: Callable[..., BrowserContext], user: User | None, ba
     return context
 
 
+def _recorder(ran: list[str], page: str, *, dismiss: bool = False) -> Callable[[Any], None]:
+    """Notes a dialog (any: the payloads call alert), or a console message about the
+    Content Security Policy blocking something."""
+
+    def record(event: Any) -> None:
+        if dismiss:
+            ran.append(f"{page}: dialog {event.message}")
+            event.dismiss()
+        elif "Content Security Policy" in event.text or "xss" in event.text.lower():
+            ran.append(f"{page}: {event.text}")
+
+    return record
+
+
 def test_no_stored_script_runs_on_any_page_in_chromium(
     transactional_db: None,
     poisoned: Poisoned,  # noqa: F811 - the imported fixture
@@ -45,21 +59,8 @@ def test_no_stored_script_runs_on_any_page_in_chromium(
         if key not in contexts:
             contexts[key] = _signed_in(new_context, viewer, base_url)
         tab = contexts[key].new_page()
-        tab.on(
-            "dialog",
-            lambda dialog, name=name: (
-                ran.append(f"{name}: dialog {dialog.message}"),
-                dialog.dismiss(),
-            ),
-        )
-        tab.on(
-            "console",
-            lambda message, name=name: (
-                ran.append(f"{name}: {message.text}")
-                if "Content Security Policy" in message.text or "xss" in message.text.lower()
-                else None
-            ),
-        )
+        tab.on("dialog", _recorder(ran, name, dismiss=True))
+        tab.on("console", _recorder(ran, name))
         response = tab.goto(url)
         assert response is not None
         assert response.status == 200, (name, response.status)

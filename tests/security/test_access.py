@@ -74,10 +74,10 @@ def _refused(response: Any) -> bool:
     if response.status_code in {404, 405}:
         return True
     if response.status_code in {301, 302, 303}:
-        location = response["Location"]
+        location = str(response["Location"])
         return location.startswith(("/accounts/login/", "/admin/login/"))
     if response.status_code == 204 and "HX-Redirect" in response:
-        return response["HX-Redirect"].startswith("/accounts/login/")
+        return str(response["HX-Redirect"]).startswith("/accounts/login/")
     return False
 
 
