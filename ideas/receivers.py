@@ -1,12 +1,15 @@
-"""Keep what ideas derive from accounts current when accounts change."""
+"""Keep what ideas derive from accounts current when accounts change, and what they
+cache about webhooks current when webhooks change."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from ideas.models import Webhook
 from portal.models import User
 from portal.signals import accounts_changed, user_data_requested, user_erasing
 
@@ -35,3 +38,10 @@ def ideas_data_of_user(sender: Any, user: User, **kwargs: Any) -> dict[str, obje
     from ideas.services.privacy import user_ideas_data
 
     return dict(user_ideas_data(user=user))
+
+
+@receiver([post_save, post_delete], sender=Webhook)
+def forget_webhook_listeners(sender: Any, instance: Webhook, **kwargs: Any) -> None:
+    from ideas.services.webhooks import webhook_listeners_forget
+
+    webhook_listeners_forget(instance.product_id)

@@ -12,7 +12,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
@@ -38,6 +37,7 @@ from ideas.models import (
     StatusChange,
     Vote,
 )
+from portal import cache
 from portal.access import AnyUser, products_for_user
 from portal.models import Account, Product, User
 

@@ -253,7 +253,7 @@ def idea_vote(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResp
         if importance:
             messages.success(request, "Thanks, we noted how important this is to you.")
     if request.htmx:  # type: ignore[attr-defined]
-        idea.refresh_from_db(fields=["vote_count"])
+        # The services left the new count on ``idea``, read under the idea's row lock.
         return render(
             request,
             "components/vote_button.html",

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ideas.models import Idea, ProxyVote, Status, StatusChange, Vote
+from portal import cache
 from portal.models import Account, Product, User
 from roadmap.models import ChangelogEntry, Horizon, ItemStatus, Review, RoadmapEvent, RoadmapItem
 from scoring.models import IdeaScore

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -149,9 +150,14 @@ def _vote_insert(*, idea: Idea, user: User, importance: str = "") -> bool:
     """Insert the vote if missing and keep the idea's counters exact. Caller holds a
     transaction; the idea row is locked first, so concurrent votes on it queue up.
     An existing vote gets the new importance, when one is given."""
-    locked = Idea.objects.select_for_update().only("pk", "trending_score").get(pk=idea.pk)
-    existing = Vote.objects.filter(idea=idea, user=user).first()
-    if existing is not None:
+    locked = (
+        Idea.objects.select_for_update().only("pk", "trending_score", "vote_count").get(pk=idea.pk)
+    )
+    idea.vote_count = locked.vote_count
+    now = timezone.now()
+    vote_id = _vote_row_insert(idea_id=idea.pk, user_id=user.pk, importance=importance, at=now)
+    if vote_id is None:  # already voted
+        existing = Vote.objects.get(idea=idea, user=user)
         if importance and existing.importance != importance:
             old_importance, existing.importance = existing.importance, importance
             existing.save(update_fields=["importance"])
@@ -166,33 +172,53 @@ def _vote_insert(*, idea: Idea, user: User, importance: str = "") -> bool:
             )
             demand_changed.send(sender=Idea, idea_ids=[idea.pk])
         return False
-    vote = Vote.objects.create(idea=idea, user=user, importance=importance)
     Idea.objects.filter(pk=idea.pk).update(
         vote_count=F("vote_count") + 1,
-        trending_score=ranking.with_event(locked.trending_score, vote.created_at),
+        trending_score=ranking.with_event(locked.trending_score, now),
         **vote_demand_change(idea_id=idea.pk, user=user, sign=1, importance=importance),
     )
+    idea.vote_count = locked.vote_count + 1
     demand_changed.send(sender=Idea, idea_ids=[idea.pk])
-    emit_vote(idea=idea, vote_id=vote.pk, user=user, action="cast")
+    emit_vote(idea=idea, vote_id=vote_id, user=user, action="cast")
     return True
+
+
+def _vote_row_insert(*, idea_id: int, user_id: int, importance: str, at: datetime) -> int | None:
+    """Insert a vote unless the user has one: one statement either way (the unique
+    constraint decides). Returns the new vote's id, or None when there was one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Vote._meta.db_table} (idea_id, user_id, importance, created_at) "  # noqa: S608 - the table name
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (idea_id, user_id) DO NOTHING RETURNING id",
+            [idea_id, user_id, importance, connection.ops.adapt_datetimefield_value(at)],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 def vote_cast(*, idea: Idea, user: User, importance: str = "") -> bool:
     """Vote for an idea (and follow it), optionally saying how important it is.
-    Returns False if the user had already voted (the importance is still updated)."""
+    Returns False if the user had already voted (the importance is still updated).
+    The idea's ``vote_count`` is the new one afterwards."""
     if importance and importance not in dict(CUSTOMER_IMPORTANCE):
         raise ValueError(f"Unknown importance {importance!r}")
     with transaction.atomic():
         created = _vote_insert(idea=idea, user=user, importance=importance)
-        if created:
-            Follow.objects.get_or_create(idea=idea, user=user)
+        if created:  # one statement, whether or not they already follow it
+            Follow.objects.bulk_create([Follow(idea=idea, user=user)], ignore_conflicts=True)
     return created
 
 
 def vote_withdraw(*, idea: Idea, user: User) -> bool:
-    """Withdraw a vote. Returns False if there was none."""
+    """Withdraw a vote. Returns False if there was none. The idea's ``vote_count`` is
+    the new one afterwards."""
     with transaction.atomic():
-        locked = Idea.objects.select_for_update().only("pk", "trending_score").get(pk=idea.pk)
+        locked = (
+            Idea.objects.select_for_update()
+            .only("pk", "trending_score", "vote_count")
+            .get(pk=idea.pk)
+        )
+        idea.vote_count = locked.vote_count
         vote = Vote.objects.filter(idea=idea, user=user).first()
         if vote is None:
             return False
@@ -203,6 +229,7 @@ def vote_withdraw(*, idea: Idea, user: User) -> bool:
             trending_score=ranking.without_event(locked.trending_score, vote.created_at),
             **vote_demand_change(idea_id=idea.pk, user=user, sign=-1, importance=vote.importance),
         )
+        idea.vote_count = locked.vote_count - 1
         demand_changed.send(sender=Idea, idea_ids=[idea.pk])
         emit_vote(idea=idea, vote_id=vote_id, user=user, action="withdrawn")
     return True

@@ -39,6 +39,7 @@ from ideas.models import (
     WebhookEvent,
 )
 from ideas.services.outbox import email_enqueue
+from portal import cache
 from portal.access import is_product_pm
 from portal.models import Product, Role, User
 
@@ -150,7 +151,7 @@ def webhook_create(
 ) -> Webhook:
     _require_pm(by, product)
     url, chosen = _clean(url, events)
-    return Webhook.objects.create(
+    webhook = Webhook.objects.create(
         product=product,
         url=url,
         events=chosen,
@@ -158,6 +159,8 @@ def webhook_create(
         secret=secrets.token_hex(32),
         created_by=by,
     )
+    webhook_listeners_forget(product.pk)
+    return webhook
 
 
 def webhook_update(
@@ -167,6 +170,7 @@ def webhook_update(
     webhook.url, webhook.events = _clean(url, events)
     webhook.description = description.strip()[:120]
     webhook.save(update_fields=["url", "events", "description", "updated_at"])
+    webhook_listeners_forget(webhook.product_id)
     return webhook
 
 
@@ -190,6 +194,7 @@ def webhook_set_active(*, webhook: Webhook, by: User, active: bool) -> Webhook:
             webhook.disabled_reason = f"Disabled by {by.display_name}."
             webhook.disabled_at = timezone.now()
         webhook.save()
+        webhook_listeners_forget(webhook.product_id)
         if active:
             for delivery_id in WebhookDelivery.objects.filter(
                 webhook=webhook, state=WebhookDelivery.State.PENDING
@@ -250,26 +255,51 @@ def idea_data(idea: Idea, product: Product) -> dict[str, Any]:
     }
 
 
+LISTENERS_CACHE_SECONDS = 300
+
+
+def _listeners_key(product_id: int) -> str:
+    return f"ideas:webhooks:{product_id}"
+
+
+def _listeners(product_id: int) -> list[tuple[int, list[str]]]:
+    """The product's active webhooks and their events, from the cache: every vote,
+    comment and status change asks, and webhooks change rarely (each change forgets)."""
+    key = _listeners_key(product_id)
+    listeners: list[tuple[int, list[str]]] | None = cache.get(key)
+    if listeners is None:
+        listeners = [
+            (pk, list(events))
+            for pk, events in Webhook.objects.filter(
+                product_id=product_id, is_active=True
+            ).values_list("pk", "events")
+        ]
+        cache.set_many({key: listeners}, LISTENERS_CACHE_SECONDS)
+    return listeners
+
+
+def webhook_listeners_forget(product_id: int) -> None:
+    """After a webhook changed: now, and again once the change commits (a request that
+    read the old rows in between must not keep them)."""
+    key = _listeners_key(product_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key), robust=True)
+
+
 def webhooks_emit(
     *, product: Product, event: str, data: dict[str, Any], dedupe_key: str
 ) -> list[WebhookDelivery]:
     """Write a delivery for every active webhook of the product that hears ``event``.
     Call inside the change's transaction: the rows commit or roll back with it, and each
-    is sent by a task after the commit. One query when no webhook listens."""
-    hooks = [
-        hook
-        for hook in Webhook.objects.filter(product_id=product.pk, is_active=True).only(
-            "pk", "events"
-        )
-        if event in hook.events
-    ]
+    is sent by a task after the commit. No query when no webhook listens."""
+    hooks = [pk for pk, events in _listeners(product.pk) if event in events]
     if not hooks:
         return []
     payload = _envelope(product, event, data)
     created = []
     for hook in hooks:
         delivery, was_created = WebhookDelivery.objects.get_or_create(
-            webhook=hook,
+            webhook_id=hook,
             dedupe_key=dedupe_key,
             defaults={"event": event, "payload": payload},
         )
@@ -550,6 +580,7 @@ def _disable_after_failures(webhook: Webhook, outcome: _Outcome, now: datetime) 
         is_active=False, disabled_reason=reason, disabled_at=now
     )
     webhook.is_active, webhook.disabled_reason, webhook.disabled_at = False, reason, now
+    webhook_listeners_forget(webhook.product_id)
     product = webhook.product
     pms = User.objects.filter(
         products=product, role__in=[Role.PM, Role.ADMIN], is_active=True

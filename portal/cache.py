@@ -1,0 +1,67 @@
+"""The cache as a help, never a dependency: when Redis is away, pages work without it.
+
+Counts, ranks and lists kept in the cache can always be read from the database again.
+A failed cache call counts as a miss (or does nothing), and after one failure this
+process leaves the cache alone for a few seconds, so a page never waits out one refused
+connection per cached value.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_SECONDS = 5.0
+_down_until = 0.0
+
+
+def _available() -> bool:
+    return time.monotonic() >= _down_until
+
+
+def _failed(operation: str) -> None:
+    global _down_until
+    _down_until = time.monotonic() + BACKOFF_SECONDS
+    logger.warning(
+        "The cache failed (%s); reading from the database for %.0f s",
+        operation,
+        BACKOFF_SECONDS,
+    )
+
+
+def get_many(keys: Iterable[str]) -> dict[str, Any]:
+    """The cached values of ``keys`` that are there; none when the cache is away."""
+    if not _available():
+        return {}
+    try:
+        return cache.get_many(list(keys))
+    except Exception:  # Redis away or failing: a miss
+        _failed("get")
+        return {}
+
+
+def get(key: str) -> Any:
+    return get_many([key]).get(key)
+
+
+def set_many(values: Mapping[str, Any], timeout: float) -> None:
+    if not values or not _available():
+        return
+    try:
+        cache.set_many(dict(values), timeout)
+    except Exception:  # Redis away or failing: the next reader reads the database
+        _failed("set")
+
+
+def delete(key: str) -> None:
+    """Forget a value. Tried even during a backoff: a stale value is worse than a wait."""
+    try:
+        cache.delete(key)
+    except Exception:  # Redis away: it comes back empty or the value expires
+        _failed("delete")
