@@ -18,6 +18,7 @@ from django.db import connection
 from ideas import services as idea_services
 from portal.models import Role
 from roadmap import services as roadmap_services
+from tests.conftest import _wait_until_worker_idle, _worker_state
 from tests.factories import make_account, make_idea, make_product, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,16 +66,18 @@ def _run(script: str, url: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_a_backup_restores_into_a_fresh_database_with_every_row(
     fresh_database: str, tmp_path: Path, django_capture_on_commit_callbacks: CaptureOnCommit
 ) -> None:
-    pm = make_user(role=Role.PM)
-    product = make_product(team=[pm])
-    make_account(domains=["acme.test"])
     with django_capture_on_commit_callbacks(execute=False):
+        pm = make_user(role=Role.PM)
+        product = make_product(team=[pm])
+        make_account(domains=["acme.test"])
         ideas = [make_idea(product=product, author=make_user(email=f"u{n}@acme.test"))
                  for n in range(5)]  # fmt: skip
         idea_services.vote_cast(idea=ideas[0], user=pm)
         idea_services.comment_add(idea=ideas[0], author=pm, body="Internal", is_internal=True)
         idea_services.idea_merge(source=ideas[1], target=ideas[0], by=pm)
         roadmap_services.item_promote(product=product, ideas=[ideas[2]], by=pm)
+    if _worker_state["running"]:  # earlier tests started it: let it finish rescoring first
+        _wait_until_worker_idle()
     source = _url(settings.DATABASES["default"]["NAME"])
     before = _row_counts(source)
     assert before["ideas_idea"] == 5

@@ -140,10 +140,13 @@ def test_roadmap_promotion_move_status_and_review_are_recorded(
 
 def test_an_account_import_is_recorded_once_and_a_dry_run_not_at_all() -> None:
     admin_user = make_user(role=Role.ADMIN)
-    text = "name,domains,arr\nAcme,acme.test,1000\nGlobex,globex.test,2000\n"
-    accounts_import(text=text, dry_run=True, by=admin_user)
+    text = (
+        "name,domains,arr,segment,renewal_date,owner_email\n"
+        "Acme,acme.test,1000,,,\nGlobex,globex.test,2000,,,\n"
+    )
+    assert accounts_import(text=text, dry_run=True, by=admin_user).ok
     assert _actions() == []
-    accounts_import(text=text, by=admin_user)
+    assert accounts_import(text=text, by=admin_user).ok
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.actor, entry.data["created"]) == ("accounts.import", admin_user, 2)
 

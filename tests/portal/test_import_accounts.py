@@ -438,13 +438,14 @@ def test_the_admin_import_page_lists_bad_lines_and_keeps_nothing(admin_client: C
         IMPORT_URL,
         {"file": upload(csv_text("Northwind,northwind.test,1,,,", "Contoso,contoso.test,x,,,"))},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "1 problem in the file: nothing was imported." in page
     assert "<td>3</td><td>arr: “x” is not a number;" in page
     assert not Account.objects.exists()
 
     bad_bytes = admin_client.post(IMPORT_URL, {"file": upload(b"name\xff,domains\n")})
+    assert bad_bytes.status_code == 400
     assert "line 1: the file is not UTF-8 text" in bad_bytes.content.decode()
 
 
