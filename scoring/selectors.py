@@ -236,7 +236,7 @@ def log_scale_note() -> str:
 
 # --- Pages ------------------------------------------------------------------------------
 
-RANKING_LIMIT = 100
+RANKING_LIMIT = 50
 RANKING_SORTS = {
     "score": ("-score", "-pk"),
     "votes": ("-vote_count", "-pk"),
@@ -273,6 +273,8 @@ class RankingPage:
     sort: str
     show: str
     scorecard: Scorecard | None
+    offset: int = 0
+    has_more: bool = False
 
 
 def ranking_page(
@@ -282,9 +284,11 @@ def ranking_page(
     show: str = "open",
     idea_ids: list[int] | None = None,
     limit: int = RANKING_LIMIT,
+    offset: int = 0,
 ) -> RankingPage:
-    """Ideas with their score, rank and ratings. Four queries whatever the rows: the
-    scorecard, its metrics, the ideas, their ratings (ranks come from one window query)."""
+    """Ideas with their score, rank and ratings, ``limit`` from ``offset``. Four queries
+    whatever the rows: the scorecard, its metrics, the ideas, their ratings (ranks come
+    from one window query). With ``idea_ids``, those ideas, each ranked by a count."""
     sort = sort if sort in RANKING_SORTS else "score"
     show = show if show in {"open", "all"} else "open"
     card = active_scorecard(product=product)
@@ -295,11 +299,17 @@ def ranking_page(
     ranked = ideas.annotate(
         rank=Window(expression=Rank(), order_by=[F("score").desc()])
     ).select_related("category")
+    has_more = False
     if idea_ids is not None:
-        # Filtering a window query keeps ranks among all ideas: wrap it.
-        rows = [i for i in ranked.order_by(*RANKING_SORTS[sort]) if i.pk in idea_ids]
+        # A window over the product's ideas filtered afterwards would read them all: a
+        # rank is one plus the ideas scoring higher (as Rank() counts ties).
+        rows = list(ideas.filter(pk__in=idea_ids).select_related("category"))
+        ranks = {i.pk: ideas.filter(score__gt=i.score).count() + 1 for i in rows}
     else:
-        rows = list(ranked.order_by(*RANKING_SORTS[sort])[:limit])
+        window = list(ranked.order_by(*RANKING_SORTS[sort])[offset : offset + limit + 1])
+        has_more = len(window) > limit
+        ranks = {i.pk: i.rank for i in window}
+        rows = list[Idea](window[:limit])
     values: dict[int, dict[str, float | None]] = defaultdict(dict)
     by_metric = {m.pk: m.key for m in rating_metrics}
     for idea_id, metric_id, value in Rating.objects.filter(
@@ -323,7 +333,7 @@ def ranking_page(
         rows=[
             RankingRow(
                 idea=i,
-                rank=i.rank,
+                rank=ranks[i.pk],
                 ratings=values.get(i.pk, {}),
                 missing=[m.key for m in rating_metrics if m.key not in values.get(i.pk, {})],
                 cells=[cell(m, values.get(i.pk, {}).get(m.key)) for m in rating_metrics],
@@ -332,6 +342,8 @@ def ranking_page(
         ],
         rating_metrics=rating_metrics,
         scale_values=scale_values,
+        offset=offset,
+        has_more=has_more,
         sort=sort,
         show=show,
         scorecard=card,

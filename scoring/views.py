@@ -39,7 +39,14 @@ def ranking(request: HttpRequest, product_slug: str) -> HttpResponse:
     """Ideas by score, with the rating inputs inline for fast scoring sessions."""
     product, _ = get_product_and_pm(request.user, product_slug)
     sort = request.GET.get("sort", "score")
-    page = selectors.ranking_page(product=product, sort=sort, show=request.GET.get("show", "open"))
+    raw_page = request.GET.get("page", "1")
+    number = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) <= 10_000 else 1
+    page = selectors.ranking_page(
+        product=product,
+        sort=sort,
+        show=request.GET.get("show", "open"),
+        offset=(number - 1) * selectors.RANKING_LIMIT,
+    )
     return render(
         request,
         "scoring/ranking.html",
@@ -50,6 +57,9 @@ def ranking(request: HttpRequest, product_slug: str) -> HttpResponse:
             "sort": page.sort,
             "show": page.show,
             "log_note": selectors.log_scale_note(),
+            "number": number,
+            "first_shown": page.offset + 1,
+            "last_shown": page.offset + len(page.rows),
         },
     )
 

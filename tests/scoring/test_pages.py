@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from ideas import services as idea_services
 from ideas.models import Idea
 from portal.models import Product, Role, User
-from scoring import services
+from scoring import selectors, services
 from scoring.models import Metric, Rating, Scorecard, ScorecardChange
 from tests.factories import make_account, make_idea, make_product, make_user
 
@@ -216,3 +216,31 @@ def test_sales_see_total_and_rank_but_never_ratings_or_weights(
     assert "#1" in html
     assert client.get(f"/pm/{product.slug}/ideas/{idea.pk}/score/").status_code == 404
     assert account.pk
+
+
+def test_the_ranking_pages_fifty_ideas_at_a_time_and_ranks_a_rated_row_alone(
+    pm_client: Client, product: Product, card: Scorecard, pm: User
+) -> None:
+    ideas = [make_idea(product=product, title=f"Idea {n:02}") for n in range(53)]
+    Idea.objects.filter(pk__in=[i.pk for i in ideas]).update(score=10)
+    Idea.objects.filter(pk=ideas[0].pk).update(score=90)
+    first = pm_client.get(f"/pm/{product.slug}/scores/?show=all")
+    assert len(first.context["page"].rows) == 50
+    assert first.context["page"].rows[0].idea.pk == ideas[0].pk
+    assert "page=2" in first.content.decode()
+    second = pm_client.get(f"/pm/{product.slug}/scores/?show=all&page=2")
+    rows = second.context["page"].rows
+    assert len(rows) == 3
+    assert {row.rank for row in rows} == {2}  # tied below the one at 90
+    assert "Ideas 51\N{EN DASH}53" in second.content.decode()
+    assert pm_client.get(f"/pm/{product.slug}/scores/?page=-3").status_code == 200
+    rated = pm_client.post(
+        f"/pm/{product.slug}/ideas/{ideas[5].pk}/rate/",
+        {"metric": "value", "value": "5"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert rated.status_code == 200
+    scored = Idea.objects.get(pk=ideas[5].pk).score
+    higher = Idea.objects.filter(product=product, score__gt=scored).count()
+    (row,) = selectors.ranking_page(product=product, idea_ids=[ideas[5].pk], show="all").rows
+    assert row.rank == higher + 1
