@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -433,6 +434,31 @@ def _store_postgres(
         idea_scores_store_staged(table="scoring_stage")
 
 
+# PostgreSQL advisory locks keep a product's rescores apart: a few ideas rescored (after a
+# vote, a rating) take this lock shared for their write; a full rescore takes it alone for
+# both of its writes (on two connections), so no idea ends with a total on the idea from
+# one rescore and an explained score from another.
+RESCORE_LOCK_CLASS = 7401
+
+
+def _rescore_lock_in_transaction(product_id: int, *, shared: bool) -> None:
+    if connection.vendor == "postgresql":
+        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {function}(%s, %s)", [RESCORE_LOCK_CLASS, product_id])
+
+
+@contextmanager
+def _rescore_lock_for_session(product_id: int) -> Iterator[None]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RESCORE_LOCK_CLASS, product_id])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RESCORE_LOCK_CLASS, product_id])
+
+
 def ideas_rescore(*, idea_ids: Iterable[int], product: Product, event: str) -> int:
     """Rescore some ideas against the stored product-wide demand maxima (widened by their
     own figures). Returns how many totals moved."""
@@ -444,6 +470,7 @@ def ideas_rescore(*, idea_ids: Iterable[int], product: Product, event: str) -> i
     scale = selectors.widened(selectors.stored_scale(scorecard), inputs.ideas)
     scores = [engine.score_idea(idea, inputs.metrics, inputs.goals, scale) for idea in inputs.ideas]
     with transaction.atomic():
+        _rescore_lock_in_transaction(product.pk, shared=True)
         return _store(scorecard, scores, event)
 
 
@@ -462,26 +489,30 @@ def product_rescore(*, product: Product, event: str) -> int:
     inputs = selectors.scoring_inputs(product=product, scorecard=scorecard)
     scale = engine.demand_scale(inputs.ideas)
     scores = engine.score_all(inputs.ideas, inputs.metrics, inputs.goals)
-    in_parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        totals = (
-            pool.submit(_idea_totals_on_own_connection, {s.idea_id: s.total for s in scores})
-            if in_parallel
-            else None
-        )
-        with transaction.atomic():
-            Scorecard.objects.filter(pk=scorecard.pk).update(
-                demand_scale={
-                    "voters": scale.voters,
-                    "accounts": scale.accounts,
-                    "revenue": scale.revenue,
-                    "importance_points": scale.importance_points,
-                    "fresh_votes": scale.fresh_votes,
-                }
+    demand_scale = {
+        "voters": scale.voters,
+        "accounts": scale.accounts,
+        "revenue": scale.revenue,
+        "importance_points": scale.importance_points,
+        "fresh_votes": scale.fresh_votes,
+    }
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with (
+            _rescore_lock_for_session(product.pk),
+            ThreadPoolExecutor(max_workers=1) as pool,
+        ):
+            totals = pool.submit(
+                _idea_totals_on_own_connection, {s.idea_id: s.total for s in scores}
             )
-            moved = _store(scorecard, scores, event, idea_totals=totals is None)
-        if totals is not None:
+            with transaction.atomic():
+                Scorecard.objects.filter(pk=scorecard.pk).update(demand_scale=demand_scale)
+                moved = _store(scorecard, scores, event, idea_totals=False)
             totals.result()
+    else:
+        with transaction.atomic():
+            _rescore_lock_in_transaction(product.pk, shared=False)
+            Scorecard.objects.filter(pk=scorecard.pk).update(demand_scale=demand_scale)
+            moved = _store(scorecard, scores, event)
     idea_ranks_forget(product_id=product.pk)
     return moved
 
