@@ -100,6 +100,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2, help="Seconds of warm-up per page.")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="Threads per gunicorn worker (above 1: gthread workers, as in production).",
+    )
     parser.add_argument("--vote-users", type=int, default=400, help="Users toggling votes.")
     parser.add_argument(
         "--slow",
@@ -379,8 +385,14 @@ def count_queries(pages: list[Page], slug: str, slow: float) -> str:
 # --- gunicorn and wrk ---------------------------------------------------------------
 
 
+def worker_kind(threads: int) -> str:
+    return "sync workers" if threads <= 1 else f"gthread workers, {threads} threads each"
+
+
 @contextmanager
-def gunicorn(env: dict[str, str], work: Path, workers: int) -> Iterator[tuple[int, int]]:
+def gunicorn(
+    env: dict[str, str], work: Path, workers: int, threads: int = 1
+) -> Iterator[tuple[int, int]]:
     """gunicorn on a free loopback port; yields (port, master pid). Its command line names
     the run's directory, so the servers' clean-up trap finds it too."""
     port = free_port()
@@ -393,6 +405,7 @@ def gunicorn(env: dict[str, str], work: Path, workers: int) -> Iterator[tuple[in
             "portal.wsgi",
             "--workers",
             str(workers),
+            *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
             "--bind",
             f"127.0.0.1:{port}",
             "--pid",
@@ -594,7 +607,7 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def machine_facts() -> dict[str, str]:
+def machine_facts(threads: int) -> dict[str, str]:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -625,7 +638,7 @@ def machine_facts() -> dict[str, str]:
         "Django": django.get_version(),
         "PostgreSQL": f"{pg_version} (shared_buffers {shared_buffers}, fsync {fsync}, "
         f"synchronous_commit {sync_commit})",
-        "gunicorn": f"{version('gunicorn')}, sync workers",
+        "gunicorn": f"{version('gunicorn')}, {worker_kind(threads)}",
         "load average (1, 5, 15 min) before the load": load_average(),
         "wrk": (wrk_version.stdout + wrk_version.stderr).split("\n")[0].split(" Copyright")[0],
     }
@@ -775,8 +788,11 @@ def report(r: Results, args: argparse.Namespace) -> str:
         f"## Last run: {when}",
         "",
         f"`bench/load --ideas {args.ideas} --votes {args.votes} --users {args.users} "
-        f"--accounts {args.accounts} --duration {args.duration}`: gunicorn with "
-        f"{args.workers} sync workers (DEBUG off), wrk with {args.connections} connections "
+        f"--accounts {args.accounts} --duration {args.duration}"
+        + (f" --threads {args.threads}" if args.threads > 1 else "")
+        + "`: gunicorn with "
+        f"{args.workers} {worker_kind(args.threads)} (DEBUG off), wrk with "
+        f"{args.connections} connections "
         f"on loopback for {args.duration} s per page after {args.warmup} s of warm-up, all on "
         f"the same machine. Seeding took {r.seed_seconds:.0f} s.",
         "",
@@ -908,13 +924,13 @@ def run(args: argparse.Namespace, env: dict[str, str], work: Path, slug: str, r:
     bound_queries(args.statement_timeout)
     log("counting queries per page")
     r.vote_queries = count_queries(pages, slug, args.slow)
-    r.machine = machine_facts()
+    r.machine = machine_facts(args.threads)
     r.data = data_facts(slug, info)
     from django.db import connections
 
     connections.close_all()  # gunicorn's workers get their own; keep none idle here
 
-    with gunicorn(env, work, args.workers) as (port, master):
+    with gunicorn(env, work, args.workers, args.threads) as (port, master):
         workers = worker_pids(master)
         for page in pages:
             log(f"{page.label}: {page.path}")

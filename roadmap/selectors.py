@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from ideas.models import Idea, ProxyVote, Status, StatusChange, Vote
@@ -189,11 +189,7 @@ def asked_counts(items: list[RoadmapItem]) -> dict[int, int]:
 def public_roadmap(*, product: Product) -> list[tuple[str, str, list[tuple[RoadmapItem, int]]]]:
     """Public items by horizon, each with how many people asked (distinct voters). Never
     notes, scores, accounts or revenue."""
-    items = list(
-        public_items(product=product).prefetch_related(
-            Prefetch("ideas", queryset=Idea.objects.only(*FOLLOWABLE_IDEA_FIELDS))
-        )
-    )
+    items = list(public_items(product=product))
     asked = asked_counts(items)
     return [
         (h.value, h.label, [(i, asked.get(i.pk, 0)) for i in items if i.horizon == h.value])
@@ -201,20 +197,19 @@ def public_roadmap(*, product: Product) -> list[tuple[str, str, list[tuple[Roadm
     ]
 
 
-# What followable_idea reads of an item's ideas, and the follow button shows.
-FOLLOWABLE_IDEA_FIELDS = [
-    "pk", "product_id", "title", "status", "vote_count", "confirmed_at", "is_approved",
-]  # fmt: skip
-
-
-def followable_idea(item: RoadmapItem) -> Idea | None:
-    """The idea a visitor follows to hear about this item (its most-voted listed one)."""
-    ideas = [
-        i
-        for i in item.ideas.all()
-        if i.status != Status.MERGED and i.confirmed_at is not None and i.is_approved
-    ]
-    return max(ideas, key=lambda i: i.vote_count) if ideas else None
+def followable_ideas(items: list[RoadmapItem]) -> dict[int, int]:
+    """The idea a visitor follows to hear about each item (its most-voted listed one), as
+    item id to idea id: one query of three numbers per idea, no idea loaded."""
+    best: dict[int, tuple[int, int]] = {}
+    for item_id, idea_id, votes in (
+        Idea.objects.listed()
+        .filter(roadmap_items__in=items)
+        .order_by()
+        .values_list("roadmap_items", "pk", "vote_count")
+    ):
+        if item_id not in best or (votes, idea_id) > best[item_id]:
+            best[item_id] = (votes, idea_id)
+    return {item_id: idea_id for item_id, (_, idea_id) in best.items()}
 
 
 def changelog(*, product: Product, limit: int = 50) -> list[ChangelogEntry]:

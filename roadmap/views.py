@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ideas.models import Follow, Idea
+from ideas.models import Follow
 from portal.access import (
     get_product_and_pm,
     get_product_for_user,
@@ -68,7 +68,7 @@ class BoardColumn:
 class PublicCard:
     item: RoadmapItem
     asked: int
-    follow: Idea | None
+    follow: int | None  # the id of the idea that following the item follows
     following: bool
     your_accounts: list[Account] = field(default_factory=list)
 
@@ -466,17 +466,13 @@ def public(request: HttpRequest, product_slug: str) -> HttpResponse:
     horizons = selectors.public_roadmap(product=product)
     items = [item for _, _, rows in horizons for item, _ in rows]
     user = request.user if isinstance(request.user, User) else None
-    follow: dict[int, Idea] = {}
-    for item in items:  # the selector prefetched each item's ideas
-        idea = selectors.followable_idea(item)
-        if idea is not None:
-            follow[item.pk] = idea
+    follow = selectors.followable_ideas(items) if items else {}
     following: set[int] = set()
     yours: dict[int, list[Account]] = {}
     if user is not None:
         if follow:
             following = set(
-                Follow.objects.filter(user=user, idea__in=list(follow.values())).values_list(
+                Follow.objects.filter(user=user, idea_id__in=list(follow.values())).values_list(
                     "idea_id", flat=True
                 )
             )
@@ -492,7 +488,7 @@ def public(request: HttpRequest, product_slug: str) -> HttpResponse:
                     item=item,
                     asked=asked,
                     follow=follow.get(item.pk),
-                    following=item.pk in follow and follow[item.pk].pk in following,
+                    following=follow.get(item.pk) in following,
                     your_accounts=yours.get(item.pk, []),
                 )
                 for item, asked in rows
