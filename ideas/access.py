@@ -5,21 +5,22 @@ from __future__ import annotations
 from django.http import Http404
 
 from ideas.models import Idea, Webhook
-from portal.access import AnyUser, get_product_for_pm, get_product_for_user, is_product_pm
+from portal.access import AnyUser, can_view_product, get_product_for_pm, is_product_pm
 
 
 def get_idea_for_user(user: AnyUser, product_slug: str, idea_id: int) -> Idea:
     """An idea of a product the user may see. Unconfirmed anonymous ideas are hidden from
     everyone; ideas held for moderation from everyone but the product's PMs."""
-    product = get_product_for_user(user, product_slug)
+    # One query for the idea and its product (the same check as get_product_for_user).
     idea = (
         Idea.objects.select_related("product", "category", "author", "merged_into")
-        .filter(product=product, pk=idea_id, confirmed_at__isnull=False)
+        .filter(product__slug=product_slug, pk=idea_id, confirmed_at__isnull=False)
         .first()
     )
-    if idea is None or (not idea.is_approved and not is_product_pm(user, product)):
+    if idea is None or not can_view_product(user, idea.product):
         raise Http404("No such idea")
-    idea.product = product
+    if not idea.is_approved and not is_product_pm(user, idea.product):
+        raise Http404("No such idea")
     return idea
 
 
