@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Exists, F, OuterRef, Sum
 from django.utils import timezone
 
 from ideas.models import (
@@ -106,14 +106,21 @@ def vote_demand_change(
         field = DEMAND_FIELD[Importance(old_importance)]
         change[field] = F(field) - 1
     if sign and user.account_id is not None:
-        others = (
-            Vote.objects.filter(idea_id=idea_id, user__account_id=user.account_id)
-            .exclude(user_id=user.pk)
-            .exists()
-            or ProxyVote.objects.filter(idea_id=idea_id, account_id=user.account_id).exists()
+        # In one query: the account's ARR, and whether it asks through anyone else.
+        arr, others = (
+            Account.objects.filter(pk=user.account_id)
+            .annotate(
+                others=Exists(
+                    Vote.objects.filter(idea_id=idea_id, user__account_id=OuterRef("pk")).exclude(
+                        user_id=user.pk
+                    )
+                )
+                | Exists(ProxyVote.objects.filter(idea_id=idea_id, account_id=OuterRef("pk")))
+            )
+            .values_list("arr", "others")
+            .get()
         )
         if not others:
-            arr = Account.objects.values_list("arr", flat=True).get(pk=user.account_id)
             change["account_count"] = F("account_count") + sign
             change["revenue_at_stake"] = F("revenue_at_stake") + sign * arr
     return change
