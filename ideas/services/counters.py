@@ -202,6 +202,14 @@ def counters_drift(
     return drifts
 
 
+def counters_recount(*, product_id: int) -> None:
+    """Write every counter of every idea of the product from its rows, in one statement,
+    without looking for drift first or telling scoring: for bulk loads (seed_scale,
+    which rescores afterwards)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_FIX_SQL, _params(product_id=product_id, idea_ids=None))
+
+
 def counters_fix(*, product_id: int | None = None) -> list[CounterDrift]:
     """Rewrite the drifted counters from the rows and return what was wrong.
 

@@ -35,7 +35,6 @@ from django.db import connection, models, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from ideas import ranking
 from ideas.models import (
     Category,
     Comment,
@@ -50,6 +49,7 @@ from ideas.models import (
     StatusChange,
     Vote,
 )
+from ideas.services.counters import counters_recount
 from portal.celery import app as celery_app
 from portal.models import Account, AccountDomain, Product, Role, Segment, User
 from roadmap.models import (
@@ -196,71 +196,6 @@ PATHS = {
     Status.SHIPPED: (Status.UNDER_REVIEW, Status.PLANNED, Status.SHIPPED),
     Status.DECLINED: (Status.UNDER_REVIEW, Status.DECLINED),
 }
-
-COUNTERS_SQL = """
-WITH product_ideas AS (
-    SELECT id, created_at FROM ideas_idea WHERE product_id = %(product)s
-), votes AS (
-    SELECT v.idea_id, v.user_id, v.importance, v.created_at
-    FROM ideas_vote v JOIN product_ideas i ON i.id = v.idea_id
-), events AS (  -- ideas.ranking: the submission and every vote, each exp((t - epoch) / tau)
-    SELECT id AS idea_id,
-           (EXTRACT(EPOCH FROM created_at)::float8 - %(epoch)s) / %(tau)s AS x FROM product_ideas
-    UNION ALL
-    SELECT idea_id, (EXTRACT(EPOCH FROM created_at)::float8 - %(epoch)s) / %(tau)s FROM votes
-), trending AS (  -- log-sum-exp, shifted by each idea's largest exponent
-    SELECT idea_id, m + LN(SUM(EXP(x - m))) AS score
-    FROM (SELECT idea_id, x, MAX(x) OVER (PARTITION BY idea_id) AS m FROM events) e
-    GROUP BY idea_id, m
-), vote_counts AS (
-    SELECT idea_id, COUNT(*) AS n FROM votes GROUP BY idea_id
-), comment_counts AS (
-    SELECT c.idea_id, COUNT(*) AS n FROM ideas_comment c JOIN product_ideas i ON i.id = c.idea_id
-    WHERE NOT c.is_internal GROUP BY c.idea_id
-), proxies AS (
-    SELECT p.* FROM ideas_proxyvote p JOIN product_ideas i ON i.id = p.idea_id
-), asked AS (  -- each account once per idea, whether its users voted or sales recorded it
-    SELECT v.idea_id, u.account_id FROM votes v JOIN portal_user u ON u.id = v.user_id
-    WHERE u.account_id IS NOT NULL
-    UNION
-    SELECT idea_id, account_id FROM proxies
-), accounts AS (
-    SELECT a.idea_id, COUNT(*) AS n, SUM(pa.arr) AS arr
-    FROM asked a JOIN portal_account pa ON pa.id = a.account_id GROUP BY a.idea_id
-), opportunities AS (
-    SELECT idea_id, SUM(opportunity_value) AS value FROM proxies
-    WHERE opportunity_value IS NOT NULL
-      AND (expected_close_date IS NULL OR expected_close_date >= %(today)s)
-    GROUP BY idea_id
-), importance AS (
-    SELECT idea_id,
-           COUNT(*) FILTER (WHERE importance = 'nice_to_have') AS nice_to_have,
-           COUNT(*) FILTER (WHERE importance = 'important') AS important,
-           COUNT(*) FILTER (WHERE importance = 'critical') AS critical,
-           COUNT(*) FILTER (WHERE importance = 'deal_blocker') AS deal_blocker
-    FROM (SELECT idea_id, importance FROM votes WHERE importance <> ''
-          UNION ALL SELECT idea_id, importance FROM proxies) i
-    GROUP BY idea_id
-)
-UPDATE ideas_idea AS idea SET
-    vote_count = COALESCE(vc.n, 0),
-    comment_count = COALESCE(cc.n, 0),
-    trending_score = t.score,
-    account_count = COALESCE(a.n, 0),
-    revenue_at_stake = COALESCE(a.arr, 0) + COALESCE(o.value, 0),
-    demand_nice_to_have = COALESCE(imp.nice_to_have, 0),
-    demand_important = COALESCE(imp.important, 0),
-    demand_critical = COALESCE(imp.critical, 0),
-    demand_deal_blocker = COALESCE(imp.deal_blocker, 0)
-FROM product_ideas p
-LEFT JOIN trending t ON t.idea_id = p.id
-LEFT JOIN vote_counts vc ON vc.idea_id = p.id
-LEFT JOIN comment_counts cc ON cc.idea_id = p.id
-LEFT JOIN accounts a ON a.idea_id = p.id
-LEFT JOIN opportunities o ON o.idea_id = p.id
-LEFT JOIN importance imp ON imp.idea_id = p.id
-WHERE idea.id = p.id
-"""
 
 # Plain (non-constraint) indexes of a table: dropped for the load, rebuilt after it.
 PLAIN_INDEXES_SQL = """
@@ -485,15 +420,7 @@ class Seeder:
             self._ratings_and_goals(cursor)
             self._status_history(cursor)
             p.step("counters from the rows (set-based)")
-            cursor.execute(
-                COUNTERS_SQL,
-                {
-                    "product": self.product.pk,
-                    "epoch": ranking.EPOCH.timestamp(),
-                    "tau": ranking.TAU_SECONDS,
-                    "today": timezone.localdate(),
-                },
-            )
+            counters_recount(product_id=self.product.pk)
             p.step(f"foreign keys checked, {len(dropped)} indexes rebuilt")
             # Django's foreign keys are deferred; an index cannot be built on a table with
             # checks pending, so run them now.
