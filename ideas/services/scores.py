@@ -12,30 +12,13 @@ from django.db import connection
 
 from ideas.models import Idea
 
-CHUNK = 5_000
-
 
 def idea_scores_store(*, scores: Mapping[int, float]) -> int:
-    """Write many ideas' totals in a few statements. Returns how many were given."""
-    items = list(scores.items())
-    for start in range(0, len(items), CHUNK):
-        chunk = items[start : start + CHUNK]
-        if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_values
-
-            with connection.cursor() as cursor:
-                execute_values(
-                    cursor.cursor,  # the raw psycopg2 cursor, for execute_values
-                    "UPDATE ideas_idea AS i SET score = v.score "
-                    "FROM (VALUES %s) AS v(id, score) WHERE i.id = v.id",
-                    chunk,
-                    template="(%s::bigint, %s::double precision)",
-                    page_size=CHUNK,
-                )
-        else:
-            ideas = [Idea(pk=pk, score=score) for pk, score in chunk]
-            Idea.objects.bulk_update(ideas, ["score"], batch_size=500)
-    return len(items)
+    """Write many ideas' totals with the ORM, in batches. Returns how many were given.
+    (On PostgreSQL scoring stages the totals and uses the two functions below.)"""
+    ideas = [Idea(pk=pk, score=score) for pk, score in scores.items()]
+    Idea.objects.bulk_update(ideas, ["score"], batch_size=500)
+    return len(ideas)
 
 
 def idea_scores_store_copied(*, scores: Mapping[int, float]) -> int:

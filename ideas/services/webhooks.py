@@ -159,7 +159,6 @@ def webhook_create(
         secret=secrets.token_hex(32),
         created_by=by,
     )
-    webhook_listeners_forget(product.pk)
     return webhook
 
 
@@ -170,7 +169,6 @@ def webhook_update(
     webhook.url, webhook.events = _clean(url, events)
     webhook.description = description.strip()[:120]
     webhook.save(update_fields=["url", "events", "description", "updated_at"])
-    webhook_listeners_forget(webhook.product_id)
     return webhook
 
 
@@ -194,7 +192,6 @@ def webhook_set_active(*, webhook: Webhook, by: User, active: bool) -> Webhook:
             webhook.disabled_reason = f"Disabled by {by.display_name}."
             webhook.disabled_at = timezone.now()
         webhook.save()
-        webhook_listeners_forget(webhook.product_id)
         if active:
             for delivery_id in WebhookDelivery.objects.filter(
                 webhook=webhook, state=WebhookDelivery.State.PENDING
@@ -280,7 +277,8 @@ def _listeners(product_id: int) -> list[tuple[int, list[str]]]:
 
 def webhook_listeners_forget(product_id: int) -> None:
     """After a webhook changed: now, and again once the change commits (a request that
-    read the old rows in between must not keep them)."""
+    read the old rows in between must not keep them). Saves and deletes call it through
+    ideas.receivers; a queryset ``update`` must call it itself."""
     key = _listeners_key(product_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key), robust=True)
