@@ -387,34 +387,31 @@ def idea_ranks(*, idea_ids: list[int]) -> dict[int, int]:
         "pk", "product_id", "score"
     ):
         wanted.setdefault(product_id, []).append((pk, score))
-    cached = cache.get_many([_rank_cache_key(product_id) for product_id in wanted])
-    scores: dict[int, array[float]] = {}
-    for product_id in wanted:
-        scores[product_id] = array("d")
-        raw = cached.get(_rank_cache_key(product_id))
-        if raw is not None:
-            scores[product_id].frombytes(raw)
-    missing = [product_id for product_id in wanted if _rank_cache_key(product_id) not in cached]
-    if missing:  # one query for every product not in the cache
-        read: dict[int, list[float]] = {product_id: [] for product_id in missing}
-        for product_id, score in (
-            Idea.objects.filter(product_id__in=missing, confirmed_at__isnull=False)
-            .exclude(status=Status.MERGED)
-            .order_by()
-            .values_list("product_id", "score")
-        ):
-            read[product_id].append(score)
-        for product_id, values in read.items():
-            scores[product_id].extend(sorted(values))
-        cache.set_many(
-            {_rank_cache_key(p): scores[p].tobytes() for p in missing}, RANK_CACHE_SECONDS
-        )
+    sorted_scores = cache.get_or_compute_many(
+        {product_id: _rank_cache_key(product_id) for product_id in wanted},
+        _sorted_scores,
+        RANK_CACHE_SECONDS,
+    )
     ranks: dict[int, int] = {}
     for product_id, ideas in wanted.items():
-        ranked = scores[product_id]
+        ranked = array("d")
+        ranked.frombytes(sorted_scores[product_id])
         for pk, score in ideas:
             ranks[pk] = len(ranked) - bisect.bisect_right(ranked, score) + 1
     return ranks
+
+
+def _sorted_scores(product_ids: list[int]) -> dict[int, bytes]:
+    """Each product's listed ideas' scores, ascending, packed as doubles: one query."""
+    read: dict[int, list[float]] = {product_id: [] for product_id in product_ids}
+    for product_id, score in (
+        Idea.objects.filter(product_id__in=product_ids, confirmed_at__isnull=False)
+        .exclude(status=Status.MERGED)
+        .order_by()
+        .values_list("product_id", "score")
+    ):
+        read[product_id].append(score)
+    return {product_id: array("d", sorted(v)).tobytes() for product_id, v in read.items()}
 
 
 def idea_ranks_forget(*, product_id: int) -> None:

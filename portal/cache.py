@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.cache import cache
@@ -65,3 +65,19 @@ def delete(key: str) -> None:
         cache.delete(key)
     except Exception:  # Redis away: it comes back empty or the value expires
         _failed("delete")
+
+
+def get_or_compute_many[K, V](
+    keys: Mapping[K, str], compute: Callable[[list[K]], Mapping[K, V]], timeout: float
+) -> dict[K, V]:
+    """The value for each of ``keys`` (a thing -> its cache key): from the cache where it
+    is there, and from one call of ``compute`` for all the missing ones, which are then
+    kept for ``timeout`` seconds."""
+    cached = get_many(keys.values())
+    found: dict[K, V] = {k: cached[key] for k, key in keys.items() if key in cached}
+    missing = [k for k in keys if k not in found]
+    if missing:
+        fresh = compute(missing)
+        set_many({keys[k]: v for k, v in fresh.items()}, timeout)
+        found.update(fresh)
+    return found

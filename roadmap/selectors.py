@@ -169,20 +169,19 @@ def asked_counts(items: list[RoadmapItem]) -> dict[int, int]:
     Counted in one query for the items not in the cache, and kept there for a minute:
     counting the distinct voters of a busy roadmap's items read every one of their
     votes on every view of the public roadmap."""
-    keys = {item.pk: f"roadmap:asked:{item.pk}" for item in items}
-    cached = cache.get_many(list(keys.values()))
-    counts = {pk: cached[key] for pk, key in keys.items() if key in cached}
-    missing = [pk for pk in keys if pk not in counts]
-    if missing:
-        fresh = dict.fromkeys(missing, 0)
-        for row in (
-            Vote.objects.filter(idea__roadmap_items__in=missing)
-            .values("idea__roadmap_items")
-            .annotate(n=Count("user", distinct=True))
-        ):
-            fresh[row["idea__roadmap_items"]] = row["n"]
-        cache.set_many({keys[pk]: n for pk, n in fresh.items()}, ASKED_CACHE_SECONDS)
-        counts.update(fresh)
+    return cache.get_or_compute_many(
+        {item.pk: f"roadmap:asked:{item.pk}" for item in items}, _count_asked, ASKED_CACHE_SECONDS
+    )
+
+
+def _count_asked(item_ids: list[int]) -> dict[int, int]:
+    counts = dict.fromkeys(item_ids, 0)
+    for row in (
+        Vote.objects.filter(idea__roadmap_items__in=item_ids)
+        .values("idea__roadmap_items")
+        .annotate(n=Count("user", distinct=True))
+    ):
+        counts[row["idea__roadmap_items"]] = row["n"]
     return counts
 
 
