@@ -13,16 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ideas import selectors, services
 from ideas.models import Importance, Status
 from portal.access import get_account_for_user, products_for_user, require_team_member
+from portal.paging import page_number
 
 ACCOUNTS_PER_PAGE = 10  # on My accounts, each with its first requests
 REQUESTS_PER_ACCOUNT = 5  # the account's own page lists them all
 REQUESTS_PER_PAGE = 50
-
-
-def _page_number(request: HttpRequest) -> int:
-    """The page asked for: a positive number, 1 for anything else."""
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 class RequestFilters(TypedDict):
@@ -60,7 +55,7 @@ def my_accounts(request: HttpRequest) -> HttpResponse:
     filters = _request_filters(request)
     owned = selectors.accounts_owned_by(user=user)
     pages = max(1, -(-len(owned) // ACCOUNTS_PER_PAGE))
-    page = min(_page_number(request), pages)
+    page = min(page_number(request, maximum=99_999), pages)
     accounts = owned[(page - 1) * ACCOUNTS_PER_PAGE : page * ACCOUNTS_PER_PAGE]
     rows = selectors.account_requests(
         user=user, accounts=accounts, limit=REQUESTS_PER_ACCOUNT, **filters
@@ -86,7 +81,7 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     user = require_team_member(request.user)
     account = get_account_for_user(user, account_id)
     filters = _request_filters(request)
-    page = _page_number(request)
+    page = page_number(request, maximum=99_999)
     (row,) = selectors.account_requests(
         user=user,
         accounts=[account],

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ideas.models import Idea
 from portal.access import get_product_and_pm
 from portal.models import Product
+from portal.paging import page_number
 from scoring import engine, selectors, services
 from scoring.forms import (
     AlignmentForm,
@@ -39,8 +40,7 @@ def ranking(request: HttpRequest, product_slug: str) -> HttpResponse:
     """Ideas by score, with the rating inputs inline for fast scoring sessions."""
     product, _ = get_product_and_pm(request.user, product_slug)
     sort = request.GET.get("sort", "score")
-    raw_page = request.GET.get("page", "1")
-    number = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) <= 10_000 else 1
+    number = page_number(request, maximum=10_000)
     page = selectors.ranking_page(
         product=product,
         sort=sort,
