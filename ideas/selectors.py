@@ -225,6 +225,8 @@ def similar_ideas(*, product: Product, text: str, exclude_id: int | None = None)
     words = [w for w in _words(text) if len(w) >= 3]
     if not words:
         return []
+    if _is_postgres():
+        return list(_similar_postgres(product=product, words=words, exclude_id=exclude_id))
     qs = (
         Idea.objects.listed()
         .filter(product=product)
@@ -232,8 +234,6 @@ def similar_ideas(*, product: Product, text: str, exclude_id: int | None = None)
     )
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
-    if _is_postgres():
-        return list(_similar_postgres(product=product, words=words, exclude_id=exclude_id))
     condition = Q()
     for word in words:
         if len(word) >= 4:
