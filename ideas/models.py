@@ -6,6 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from portal.models import Account, Product
@@ -418,6 +419,98 @@ class ProxyVote(models.Model):
         return self.opportunity_value is not None and (
             self.expected_close_date is None or self.expected_close_date >= today
         )
+
+
+# An importance's rank, highest first in every sales list: "" (not said) ranks lowest.
+IMPORTANCE_RANK = {
+    "": 0,
+    Importance.NICE_TO_HAVE: 1,
+    Importance.IMPORTANT: 2,
+    Importance.CRITICAL: 3,
+    Importance.DEAL_BLOCKER: 4,
+}
+
+
+def _rank_of(field: str) -> models.Case:
+    return models.Case(
+        *(
+            models.When(**{field: value}, then=rank)
+            for value, rank in IMPORTANCE_RANK.items()
+            if rank
+        ),
+        default=0,
+    )
+
+
+class AccountRequest(models.Model):
+    """That an account asks for an idea, through its users' votes, a proxy vote, or both:
+    one row per account and idea, so a sales rep's lists read an account's requests from
+    an index instead of every vote of its users.
+
+    Kept by the services that change what it counts: votes (``intake``), proxy votes and
+    demand refreshes (``demand``, which also covers merges, imports and users changing
+    account); ``requests_refresh`` rebuilds any ideas' rows from the votes and proxy
+    votes, and ``reconcile_counts`` checks them. The idea's product and status are copied
+    here, so a list filters and counts without reading the ideas, and kept by a trigger
+    on the idea (migration ideas 0013) whatever changes them."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="requests", db_index=False
+    )
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="account_requests")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+", db_index=False)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    voters = models.PositiveIntegerField(
+        default=0, help_text="How many of the account's users voted for the idea."
+    )
+    voters_nice_to_have = models.PositiveIntegerField(default=0)
+    voters_important = models.PositiveIntegerField(default=0)
+    voters_critical = models.PositiveIntegerField(default=0)
+    proxy_importance = models.CharField(
+        max_length=16,
+        choices=Importance.choices,
+        blank=True,
+        help_text="The importance of the account's proxy vote; empty when it has none.",
+    )
+    # The highest importance anyone of the account gave: what the lists sort by first.
+    importance_rank = models.GeneratedField(
+        expression=Greatest(
+            _rank_of("proxy_importance"),
+            models.Case(
+                models.When(voters_critical__gt=0, then=IMPORTANCE_RANK[Importance.CRITICAL]),
+                models.When(voters_important__gt=0, then=IMPORTANCE_RANK[Importance.IMPORTANT]),
+                models.When(
+                    voters_nice_to_have__gt=0, then=IMPORTANCE_RANK[Importance.NICE_TO_HAVE]
+                ),
+                default=0,
+            ),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "idea"], name="request_one_per_account_idea"
+            ),
+        ]
+        indexes = [
+            # An account's requests by importance: a list's first rows without a sort.
+            models.Index(
+                "account", models.F("importance_rank").desc(), name="request_account_rank_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} asks for {self.idea_id}"
+
+    @property
+    def importance(self) -> str:
+        return RANKED_IMPORTANCE[self.importance_rank]
+
+
+RANKED_IMPORTANCE = {rank: value for value, rank in IMPORTANCE_RANK.items()}
 
 
 class ProxyVoteRevision(models.Model):

@@ -8,19 +8,25 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import (
     Count,
+    OrderBy,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce, Lower
 from django.db.models.query import RawQuerySet
 
 from ideas.models import (
+    IMPORTANCE_RANK,
+    AccountRequest,
     Category,
     Comment,
     Decision,
@@ -316,52 +322,38 @@ def idea_demand(*, idea: Idea) -> IdeaDemand:
     )
 
 
-class RequestedIdea(NamedTuple):
-    """What sorting and filtering a request need of its idea: read for every request,
-    while the idea itself is loaded only for the requests shown."""
-
-    pk: int
-    title: str
-    status: str
-    vote_count: int
-    revenue_at_stake: Decimal
-    score: float
-
-
 @dataclass
-class AccountRequest:
-    """An idea an account asked for: by a proxy vote, by its users' votes, or both."""
+class ShownRequest:
+    """An idea an account asked for, as a sales list shows it: the stored request (with
+    its idea and product), the proxy vote behind it if any, why a declined idea was
+    declined, and the idea's rank by score."""
 
-    facts: RequestedIdea
+    row: AccountRequest
     proxy: ProxyVote | None = None
-    voters: int = 0
-    importance: str = ""
     decision: StatusChange | None = None
     rank: int | None = None
-    idea: Idea = field(init=False)  # set for the requests returned (_explain_requests)
 
     @property
-    def importance_rank(self) -> int:
-        return IMPORTANCE_RANK.get(self.importance, 0)
+    def idea(self) -> Idea:
+        return self.row.idea
+
+    @property
+    def voters(self) -> int:
+        return self.row.voters
+
+    @property
+    def importance(self) -> str:
+        return self.row.importance
 
     @property
     def importance_label(self) -> str:
         return Importance(self.importance).label if self.importance else ""
 
 
-IMPORTANCE_RANK = {
-    "": 0,
-    Importance.NICE_TO_HAVE: 1,
-    Importance.IMPORTANT: 2,
-    Importance.CRITICAL: 3,
-    Importance.DEAL_BLOCKER: 4,
-}
-
-
 @dataclass
 class AccountRequests:
     account: Account
-    requests: list[AccountRequest]  # the page asked for
+    requests: list[ShownRequest]  # the page asked for
     total: int = 0  # how many match the filters, on every page
 
 
@@ -419,20 +411,22 @@ def idea_ranks_forget(*, product_id: int) -> None:
     cache.delete(_rank_cache_key(product_id))
 
 
-REQUEST_SORTS = {
-    "importance": lambda r: (-r.importance_rank, -r.facts.vote_count),
-    "votes": lambda r: (-r.facts.vote_count, r.facts.title),
-    "revenue": lambda r: (-r.facts.revenue_at_stake, r.facts.title),
-    "score": lambda r: (-r.facts.score, r.facts.title),
-    "status": lambda r: (r.facts.status, r.facts.title),
-    "title": lambda r: r.facts.title.lower(),
+# How each sales list sorts an account's requests; the idea's id breaks ties.
+REQUEST_SORTS: dict[str, list[str | OrderBy]] = {
+    "importance": ["-importance_rank", "-idea__vote_count", "idea_id"],
+    "votes": ["-idea__vote_count", "idea__title", "idea_id"],
+    "revenue": ["-idea__revenue_at_stake", "idea__title", "idea_id"],
+    "score": ["-idea__score", "idea__title", "idea_id"],
+    "status": ["status", "idea__title", "idea_id"],
+    "title": [Lower("idea__title").asc(), "idea_id"],
 }
 
-
-# Fields the sales tables sort by and show; the problem text and the rest stay behind.
+# Fields the sales tables show of each idea; the problem text and the rest stay behind.
 REQUEST_IDEA_FIELDS = [
-    "pk", "title", "status", "vote_count", "account_count", "revenue_at_stake", "score",
-    "product_id", "product__name", "product__slug",
+    "account_id", "idea_id", "voters", "proxy_importance", "importance_rank",
+    "idea__title", "idea__status", "idea__vote_count", "idea__account_count",
+    "idea__revenue_at_stake", "idea__score", "idea__product_id",
+    "idea__product__name", "idea__product__slug",
 ]  # fmt: skip
 
 
@@ -449,88 +443,83 @@ def account_requests(
     """Every idea each account asked for, in products the user may see, sorted; with
     ``limit``, each account's requests from ``offset`` (``total`` says how many match).
 
-    A fixed number of queries whatever the number of accounts and ideas: visible
-    products, proxy votes, users' votes counted per account and idea, the ideas, and for
-    the requests shown only: decisions on declined ones, roadmap items and ranks."""
+    Read from the stored requests per account (``AccountRequest``), never from votes.
+    With a limit on PostgreSQL, each account's page comes from its own index scan (the
+    default sort reads only the most important requests' ideas) and its total from the
+    same statement; otherwise every matching request is read and cut here. Either way a
+    fixed number of queries, whatever the number of accounts and requests."""
     visible = [p.pk for p in products_for_user(user)]
-    account_ids = [a.pk for a in accounts]
-    proxies = list(ProxyVote.objects.filter(account_id__in=account_ids))
-    # The accounts' users first, then their votes by user: one index lookup each, where
-    # a join from votes to users let PostgreSQL scan every user.
-    account_of = dict(
-        User.objects.filter(account_id__in=account_ids).values_list("pk", "account_id")
-    )
-    votes = list(
-        Vote.objects.filter(user_id__in=list(account_of)).values_list(
-            "user_id", "idea_id", "importance"
-        )
-    )
-    # Only ideas of visible products and not merged away count (read with what sorting
-    # needs, rather than joined into the two reads above).
-    facts = {
-        row[0]: RequestedIdea(*row)
-        for row in Idea.objects.filter(
-            pk__in={p.idea_id for p in proxies} | {idea_id for _, idea_id, _ in votes},
-            product_id__in=visible,
-        )
-        .exclude(status=Status.MERGED)
-        .values_list(*RequestedIdea._fields)
-    }
-    by_account: dict[int, dict[int, AccountRequest]] = {a.pk: {} for a in accounts}
-    for proxy in proxies:
-        if proxy.idea_id in facts:
-            by_account[proxy.account_id][proxy.idea_id] = AccountRequest(
-                facts=facts[proxy.idea_id], proxy=proxy, importance=proxy.importance
-            )
-    for user_id, idea_id, vote_importance in votes:
-        if idea_id not in facts:
-            continue
-        request = by_account[account_of[user_id]].setdefault(
-            idea_id, AccountRequest(facts=facts[idea_id])
-        )
-        request.voters += 1
-        if IMPORTANCE_RANK.get(vote_importance, 0) > request.importance_rank:
-            request.importance = vote_importance
-    key = REQUEST_SORTS.get(sort, REQUEST_SORTS["importance"])
-    result = []
-    for account in accounts:
-        matching = sorted(
-            (
-                r
-                for r in by_account[account.pk].values()
-                if (not importance or r.importance == importance)
-                and (not status or r.facts.status == status)
+    requests = AccountRequest.objects.filter(product_id__in=visible).exclude(status=Status.MERGED)
+    if importance:
+        requests = requests.filter(importance_rank=IMPORTANCE_RANK[importance])
+    if status:
+        requests = requests.filter(status=status)
+    order = REQUEST_SORTS.get(sort, REQUEST_SORTS["importance"])
+    shown: dict[int, list[AccountRequest]] = {a.pk: [] for a in accounts}
+    totals: dict[int, int] = dict.fromkeys(shown, 0)
+    loaded = requests.select_related("idea__product").only(*REQUEST_IDEA_FIELDS)
+    if limit is not None and connection.vendor == "postgresql":
+        mine = requests.filter(account_id=OuterRef("pk"))
+        pages = Account.objects.filter(pk__in=list(shown)).annotate(
+            shown=ArraySubquery(mine.order_by(*order).values("pk")[offset : offset + limit]),
+            total=Coalesce(
+                Subquery(mine.order_by().values("account_id").annotate(n=Count("pk")).values("n")),
+                0,
             ),
-            key=key,
         )
-        shown = matching[offset : None if limit is None else offset + limit]
-        result.append(AccountRequests(account=account, requests=shown, total=len(matching)))
+        ids: dict[int, list[int]] = {}
+        for account_id, page, total in pages.values_list("pk", "shown", "total"):
+            ids[account_id], totals[account_id] = page, total
+        rows = loaded.in_bulk([pk for page in ids.values() for pk in page])
+        for account_id, page in ids.items():
+            shown[account_id] = [rows[pk] for pk in page]
+    else:
+        for row in loaded.filter(account_id__in=list(shown)).order_by("account_id", *order):
+            shown[row.account_id].append(row)
+        for account_id, rows_of_account in shown.items():
+            totals[account_id] = len(rows_of_account)
+            end = None if limit is None else offset + limit
+            shown[account_id] = rows_of_account[offset:end]
+    result = [
+        AccountRequests(
+            account=account,
+            requests=[ShownRequest(row=row) for row in shown[account.pk]],
+            total=totals[account.pk],
+        )
+        for account in accounts
+    ]
     _explain_requests([r for row in result for r in row.requests])
     return result
 
 
-def _explain_requests(requests: list[AccountRequest]) -> None:
-    """The ideas of the requests shown, with why each declined one was declined (its
-    latest change into "declined"), where each is on the roadmap, and its rank by score."""
-    ideas = (
-        Idea.objects.filter(pk__in={r.facts.pk for r in requests})
-        .select_related("product")
-        .only(*REQUEST_IDEA_FIELDS)
-        # Where each idea is on the roadmap (the roadmap app's items, by their reverse name).
-        .prefetch_related("roadmap_items")
-        .in_bulk()
-    )
-    declined = {r.facts.pk for r in requests if r.facts.status == Status.DECLINED}
+def _explain_requests(requests: list[ShownRequest]) -> None:
+    """For the requests shown: the proxy votes behind them, why each declined idea was
+    declined (its latest change into "declined"), where each idea is on the roadmap, and
+    its rank by score."""
+    if not requests:
+        return
+    # Where each idea is on the roadmap (the roadmap app's items, by their reverse name).
+    prefetch_related_objects([r.idea for r in requests], "roadmap_items")
+    proxied = [r for r in requests if r.row.proxy_importance]
+    proxies = {
+        (p.account_id, p.idea_id): p
+        for p in ProxyVote.objects.filter(
+            account_id__in={r.row.account_id for r in proxied},
+            idea_id__in={r.row.idea_id for r in proxied},
+        )
+    } if proxied else {}  # fmt: skip
+    declined = {r.row.idea_id for r in requests if r.idea.status == Status.DECLINED}
     decisions: dict[int, StatusChange] = {}
-    for change in StatusChange.objects.filter(
-        idea_id__in=declined, to_status=Status.DECLINED
-    ).order_by("idea_id", "-at"):
-        decisions.setdefault(change.idea_id, change)
-    ranks = idea_ranks(idea_ids=list(ideas))
+    if declined:
+        for change in StatusChange.objects.filter(
+            idea_id__in=declined, to_status=Status.DECLINED
+        ).order_by("idea_id", "-at"):
+            decisions.setdefault(change.idea_id, change)
+    ranks = idea_ranks(idea_ids=list({r.row.idea_id for r in requests}))
     for request in requests:
-        request.idea = ideas[request.facts.pk]
-        request.decision = decisions.get(request.facts.pk)
-        request.rank = ranks.get(request.facts.pk)
+        request.proxy = proxies.get((request.row.account_id, request.row.idea_id))
+        request.decision = decisions.get(request.row.idea_id)
+        request.rank = ranks.get(request.row.idea_id)
 
 
 def accounts_owned_by(*, user: User) -> list[Account]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ideas import ranking
 from ideas.models import Idea
+from ideas.services.requests import requests_refresh
 from ideas.signals import demand_changed
 
 # The stored counters, in the order they are reported.
@@ -205,9 +206,10 @@ def counters_drift(
 def counters_recount(*, product_id: int) -> None:
     """Write every counter of every idea of the product from its rows, in one statement,
     without looking for drift first or telling scoring: for bulk loads (seed_scale,
-    which rescores afterwards)."""
+    which rescores afterwards). The product's per-account requests are rebuilt too."""
     with connection.cursor() as cursor:
         cursor.execute(_FIX_SQL, _params(product_id=product_id, idea_ids=None))
+    requests_refresh(product_id=product_id)
 
 
 def counters_fix(*, product_id: int | None = None) -> list[CounterDrift]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Sum
+from django.db.models import Count, F, Subquery, Sum
 from django.utils import timezone
 
 from ideas.models import (
@@ -21,6 +21,12 @@ from ideas.models import (
     ProxyVoteRevision,
     Source,
     Vote,
+)
+from ideas.services.requests import (
+    request_vote_added,
+    request_vote_importance_changed,
+    request_vote_removed,
+    requests_refresh,
 )
 from ideas.signals import demand_changed
 from portal.access import can_view_product
@@ -76,6 +82,7 @@ def idea_demand_refresh(*, idea_ids: Iterable[int]) -> None:
             demand_critical=counts[Importance.CRITICAL],
             demand_deal_blocker=counts[Importance.DEAL_BLOCKER],
         )
+    requests_refresh(idea_ids=idea_ids)
     if idea_ids:
         demand_changed.send(sender=Idea, idea_ids=list(idea_ids))
 
@@ -89,14 +96,15 @@ DEMAND_FIELD = {
 
 
 def vote_demand_change(
-    *, idea_id: int, user: User, sign: int, importance: str, old_importance: str = ""
+    *, idea: Idea, user: User, sign: int, importance: str, old_importance: str = ""
 ) -> dict[str, Any]:
     """What one customer vote cast (``sign`` 1) or withdrawn (-1) changes in the idea's
-    stored demand, as update expressions; the caller holds the idea's row lock and has
-    already inserted or deleted the vote. Exact, and the same as idea_demand_refresh
-    would store, without recounting the idea's votes: the voter's account counts (with
-    its ARR) when it is its first voter with no proxy vote, and stops counting with the
-    last. ``old_importance`` is for a vote whose importance changed (``sign`` 0)."""
+    stored demand, as update expressions; the caller holds the idea's row lock (``idea``
+    as read under it) and has already inserted or deleted the vote. Exact, and the same
+    as idea_demand_refresh would store, without recounting the idea's votes: the voter's
+    account's request row (kept here) says whether the account starts or stops asking,
+    and only then do the account count and its ARR change. ``old_importance`` is for a
+    vote whose importance changed (``sign`` 0)."""
     change: dict[str, Any] = {}
     if importance:
         change[DEMAND_FIELD[Importance(importance)]] = F(DEMAND_FIELD[Importance(importance)]) + (
@@ -105,24 +113,30 @@ def vote_demand_change(
     if old_importance:
         field = DEMAND_FIELD[Importance(old_importance)]
         change[field] = F(field) - 1
-    if sign and user.account_id is not None:
-        # In one query: the account's ARR, and whether it asks through anyone else.
-        arr, others = (
-            Account.objects.filter(pk=user.account_id)
-            .annotate(
-                others=Exists(
-                    Vote.objects.filter(idea_id=idea_id, user__account_id=OuterRef("pk")).exclude(
-                        user_id=user.pk
-                    )
-                )
-                | Exists(ProxyVote.objects.filter(idea_id=idea_id, account_id=OuterRef("pk")))
-            )
-            .values_list("arr", "others")
-            .get()
+    account_id = user.account_id
+    if account_id is None:
+        return change
+    if not sign:
+        request_vote_importance_changed(
+            idea_id=idea.pk, account_id=account_id, old=old_importance, new=importance
         )
-        if not others:
-            change["account_count"] = F("account_count") + sign
-            change["revenue_at_stake"] = F("revenue_at_stake") + sign * arr
+        return change
+    if sign > 0:
+        moved = request_vote_added(
+            idea_id=idea.pk,
+            product_id=idea.product_id,
+            status=idea.status,
+            account_id=account_id,
+            importance=importance,
+        )
+    else:
+        moved = request_vote_removed(idea_id=idea.pk, account_id=account_id, importance=importance)
+    if moved:
+        arr = Subquery(Account.objects.filter(pk=account_id).values("arr")[:1])
+        change["account_count"] = F("account_count") + sign
+        change["revenue_at_stake"] = (
+            F("revenue_at_stake") + arr if sign > 0 else F("revenue_at_stake") - arr
+        )
     return change
 
 

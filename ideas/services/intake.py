@@ -151,7 +151,9 @@ def _vote_insert(*, idea: Idea, user: User, importance: str = "") -> bool:
     transaction; the idea row is locked first, so concurrent votes on it queue up.
     An existing vote gets the new importance, when one is given."""
     locked = (
-        Idea.objects.select_for_update().only("pk", "trending_score", "vote_count").get(pk=idea.pk)
+        Idea.objects.select_for_update()
+        .only("pk", "trending_score", "vote_count", "product_id", "status")
+        .get(pk=idea.pk)
     )
     idea.vote_count = locked.vote_count
     now = timezone.now()
@@ -163,7 +165,7 @@ def _vote_insert(*, idea: Idea, user: User, importance: str = "") -> bool:
             existing.save(update_fields=["importance"])
             Idea.objects.filter(pk=idea.pk).update(
                 **vote_demand_change(
-                    idea_id=idea.pk,
+                    idea=locked,
                     user=user,
                     sign=0,
                     importance=importance,
@@ -175,7 +177,7 @@ def _vote_insert(*, idea: Idea, user: User, importance: str = "") -> bool:
     Idea.objects.filter(pk=idea.pk).update(
         vote_count=F("vote_count") + 1,
         trending_score=ranking.with_event(locked.trending_score, now),
-        **vote_demand_change(idea_id=idea.pk, user=user, sign=1, importance=importance),
+        **vote_demand_change(idea=locked, user=user, sign=1, importance=importance),
     )
     idea.vote_count = locked.vote_count + 1
     demand_changed.send(sender=Idea, idea_ids=[idea.pk])
@@ -215,7 +217,7 @@ def vote_withdraw(*, idea: Idea, user: User) -> bool:
     with transaction.atomic():
         locked = (
             Idea.objects.select_for_update()
-            .only("pk", "trending_score", "vote_count")
+            .only("pk", "trending_score", "vote_count", "product_id", "status")
             .get(pk=idea.pk)
         )
         idea.vote_count = locked.vote_count
@@ -227,7 +229,7 @@ def vote_withdraw(*, idea: Idea, user: User) -> bool:
         Idea.objects.filter(pk=idea.pk).update(
             vote_count=F("vote_count") - 1,
             trending_score=ranking.without_event(locked.trending_score, vote.created_at),
-            **vote_demand_change(idea_id=idea.pk, user=user, sign=-1, importance=vote.importance),
+            **vote_demand_change(idea=locked, user=user, sign=-1, importance=vote.importance),
         )
         idea.vote_count = locked.vote_count - 1
         demand_changed.send(sender=Idea, idea_ids=[idea.pk])

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
 from ideas.services.counters import COUNTERS, CounterDrift, counters_drift, counters_fix
+from ideas.services.requests import requests_drift, requests_fix
 from portal.models import Product
 
 
@@ -87,29 +88,47 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if options["fix"]:
             drifts = counters_fix(product_id=product_id)
+            requests = requests_fix(product_id=product_id)
         else:
             drifts = counters_drift(product_id=product_id)
+            requests = requests_drift(product_id=product_id)
         elapsed = time.perf_counter() - started
-        if not drifts:
+        if not drifts and not requests:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Every counter matches its rows ({scope}, checked in {elapsed:.1f} s)."
                 )
             )
             return
-        counters = sum(len(d.fields) for d in drifts)
         verb = "fixed" if options["fix"] else "found"
-        self.stdout.write(
-            f"Drift {verb} in {len(drifts)} ideas, {counters} counters ({scope}, "
-            f"{elapsed:.1f} s):\n"
-        )
-        for text in drift_table(drifts, max(options["limit"], 0)):
-            self.stdout.write(text)
+        if drifts:
+            counters = sum(len(d.fields) for d in drifts)
+            self.stdout.write(
+                f"Drift {verb} in {len(drifts)} ideas, {counters} counters ({scope}, "
+                f"{elapsed:.1f} s):\n"
+            )
+            for text in drift_table(drifts, max(options["limit"], 0)):
+                self.stdout.write(text)
+        if requests:
+            shown = ", ".join(str(pk) for pk in requests[: max(options["limit"], 0)])
+            more = (
+                f" and {len(requests) - options['limit']} more"
+                if len(requests) > options["limit"]
+                else ""
+            )
+            self.stdout.write(
+                f"Requests per account {verb} unlike the votes and proxy votes for "
+                f"{len(requests)} ideas: {shown}{more}."
+            )
         if options["fix"]:
             self.stdout.write(
-                self.style.SUCCESS(f"\nFixed: {len(drifts)} ideas now match their rows.")
+                self.style.SUCCESS(
+                    f"\nFixed: {len(set(requests) | {d.idea_id for d in drifts})} ideas now "
+                    "match their rows."
+                )
             )
             return
         raise CommandError(
-            f"{len(drifts)} ideas have counters unlike their rows; run with --fix to repair them."
+            f"{len(set(requests) | {d.idea_id for d in drifts})} ideas have counters unlike "
+            "their rows; run with --fix to repair them."
         )
