@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ideas import selectors
-from ideas.models import Importance
+from ideas.models import Importance, Status
 from portal.access import require_team_member
 from portal.models import Account, User
 
@@ -79,20 +79,19 @@ def _export_rows(request: HttpRequest, user: User, everyone: bool) -> Iterator[l
         if not row.requests:
             yield [*account_cells, *[""] * len(REQUEST_COLUMNS)]
         for r in row.requests:
-            idea = r.idea
-            url = reverse("ideas:detail", args=[idea.product.slug, idea.pk])
+            url = reverse("ideas:detail", args=[r.product.slug, r.idea_id])
             yield [
                 *account_cells,
-                idea.pk,
-                idea.title,
-                idea.product.name,
-                idea.get_status_display(),
+                r.idea_id,
+                r.title,
+                r.product.name,
+                Status(r.status).label,
                 importance.get(r.importance, ""),
-                "yes" if r.proxy else "no",
+                "yes" if r.proxy_source else "no",
                 r.voters,
-                idea.vote_count,
-                idea.account_count,
-                idea.revenue_at_stake,
+                r.vote_count,
+                r.account_count,
+                r.revenue_at_stake,
                 request.build_absolute_uri(url),
             ]
 

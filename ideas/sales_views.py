@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TypedDict
 from urllib.parse import urlencode
 
 from django.core import signing
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ideas import selectors, services
-from ideas.models import Importance, Status
+from ideas.models import Importance, Source, Status
 from portal.access import get_account_for_user, products_for_user, require_team_member
+from portal.models import Account
 from portal.paging import page_number
 
-ACCOUNTS_PER_PAGE = 10  # on My accounts, each with its first requests
+ACCOUNTS_PER_PAGE = 5  # on My accounts, each with its first requests
 REQUESTS_PER_ACCOUNT = 5  # the account's own page lists them all
 REQUESTS_PER_PAGE = 50
 
@@ -49,14 +53,57 @@ def _filter_choices() -> dict[str, object]:
     }  # fmt: skip
 
 
+def _money(value: Decimal) -> str:
+    """Whole dollars with thousands separators, as the tables print them."""
+    return f"{value:,.0f}"
+
+
+def _table_rows(requests: list[selectors.RequestLine]) -> list[dict[str, object]]:
+    """Each request as the requests table prints it: plain values render faster than
+    lookups through objects, and the table is the page's main cost (fifty rows on My
+    accounts)."""
+    return [
+        {
+            "url": reverse("ideas:detail", args=[r.product.slug, r.idea_id]),
+            "title": r.title,
+            "product": r.product.name,
+            "status": r.status,
+            "status_label": Status(r.status).label,
+            "importance": r.importance_label,
+            "source": Source(r.proxy_source).label.lower() if r.proxy_source else "",
+            "voters": r.voters,
+            "votes": r.vote_count,
+            "accounts": r.account_count,
+            "revenue": _money(r.revenue_at_stake),
+            "score": f"{r.score:.0f}" if r.score else "",
+            "rank": r.rank,
+            "declined_because": r.declined_because,
+            "roadmap": r.roadmap,
+        }
+        for r in requests
+    ]
+
+
+def _page_of(owned: QuerySet[Account], page: int) -> tuple[list[Account], int]:
+    """One page of the user's accounts and how many they own, in one query."""
+    start = (page - 1) * ACCOUNTS_PER_PAGE
+    counted = owned.annotate(owned=Window(Count("pk")))
+    accounts: list[Account] = [a for a in counted[start : start + ACCOUNTS_PER_PAGE]]
+    count = int(getattr(accounts[0], "owned", 0)) if accounts else owned.count()
+    return accounts, count
+
+
 @require_GET
 def my_accounts(request: HttpRequest) -> HttpResponse:
     user = require_team_member(request.user)
     filters = _request_filters(request)
     owned = selectors.accounts_owned_by(user=user)
-    pages = max(1, -(-len(owned) // ACCOUNTS_PER_PAGE))
-    page = min(page_number(request, maximum=99_999), pages)
-    accounts = owned[(page - 1) * ACCOUNTS_PER_PAGE : page * ACCOUNTS_PER_PAGE]
+    page = page_number(request, maximum=99_999)
+    accounts, count = _page_of(owned, page)
+    pages = max(1, -(-count // ACCOUNTS_PER_PAGE))
+    if page > pages:  # past the end (an old link): the last page
+        page = pages
+        accounts, count = _page_of(owned, page)
     rows = selectors.account_requests(
         user=user, accounts=accounts, limit=REQUESTS_PER_ACCOUNT, **filters
     )
@@ -64,13 +111,23 @@ def my_accounts(request: HttpRequest) -> HttpResponse:
         request,
         "ideas/sales/my_accounts.html",
         {
-            "rows": rows,
+            "rows": [
+                (
+                    row,
+                    {
+                        "url": reverse("sales:account", args=[row.account.pk]),
+                        "arr": _money(row.account.arr),
+                    },
+                    _table_rows(row.requests),
+                )
+                for row in rows
+            ],
             "filters": filters,
             "query": urlencode(filters),
             "per_account": REQUESTS_PER_ACCOUNT,
             "page": page,
             "pages": pages,
-            "owned": len(owned),
+            "owned": count,
             **_filter_choices(),
         },
     )
@@ -96,6 +153,7 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
         {
             "account": account,
             "row": row,
+            "table": _table_rows(row.requests),
             "filters": filters,
             "query": urlencode(filters),
             "page": page,

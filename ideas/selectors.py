@@ -9,25 +9,21 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
+from typing import Any, NamedTuple
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import (
     Count,
-    OrderBy,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, Lower
 from django.db.models.query import RawQuerySet
 
 from ideas.models import (
     IMPORTANCE_RANK,
-    AccountRequest,
+    RANKED_IMPORTANCE,
     Category,
     Comment,
     Decision,
@@ -323,38 +319,48 @@ def idea_demand(*, idea: Idea) -> IdeaDemand:
     )
 
 
-@dataclass
-class ShownRequest:
-    """An idea an account asked for, as a sales list shows it: the stored request (with
-    its idea and product), the proxy vote behind it if any, why a declined idea was
-    declined, and the idea's rank by score."""
+@dataclass(slots=True)
+class RequestLine:
+    """An idea an account asked for, as the sales lists and exports show it: the stored
+    request, the idea's figures, the proxy vote's source if there is one, why a declined
+    idea was declined, and (filled in after the read) its rank and roadmap items."""
 
-    row: AccountRequest
-    proxy: ProxyVote | None = None
-    decision: StatusChange | None = None
+    account_id: int
+    idea_id: int
+    title: str
+    status: str
+    vote_count: int
+    account_count: int
+    revenue_at_stake: Decimal
+    score: float
+    product_id: int
+    voters: int
+    importance_rank: int
+    proxy_source: str  # empty when the account asks only through its users' votes
+    declined_because: str
+    product: Product = field(init=False)
     rank: int | None = None
-
-    @property
-    def idea(self) -> Idea:
-        return self.row.idea
-
-    @property
-    def voters(self) -> int:
-        return self.row.voters
+    roadmap: list[RoadmapMention] = field(default_factory=list)
 
     @property
     def importance(self) -> str:
-        return self.row.importance
+        return RANKED_IMPORTANCE[self.importance_rank]
 
     @property
     def importance_label(self) -> str:
         return Importance(self.importance).label if self.importance else ""
 
 
+class RoadmapMention(NamedTuple):
+    horizon: str  # the horizon's label
+    title: str  # as customers see it
+    status: str  # empty while planned, else the status's label in lower case
+
+
 @dataclass
 class AccountRequests:
     account: Account
-    requests: list[ShownRequest]  # the page asked for
+    requests: list[RequestLine]  # the page asked for
     total: int = 0  # how many match the filters, on every page
 
 
@@ -394,9 +400,10 @@ def ranks_of(ideas: Iterable[tuple[int, int, float]]) -> dict[int, int]:
         if (memo := _rank_memo.get(product_id)) and memo[0] > now
     }
     missing = {pid: _rank_cache_key(pid) for pid in wanted if pid not in ranked}
-    for product_id, packed in cache.get_or_compute_many(
-        missing, _sorted_scores, RANK_CACHE_SECONDS
-    ).items():
+    fetched = (
+        cache.get_or_compute_many(missing, _sorted_scores, RANK_CACHE_SECONDS) if missing else {}
+    )
+    for product_id, packed in fetched.items():
         ranked[product_id] = array("d")
         ranked[product_id].frombytes(packed)
         _rank_memo[product_id] = (now + RANK_MEMO_SECONDS, ranked[product_id])
@@ -427,23 +434,34 @@ def idea_ranks_forget(*, product_id: int) -> None:
     _rank_memo.pop(product_id, None)
 
 
-# How each sales list sorts an account's requests; the idea's id breaks ties.
-REQUEST_SORTS: dict[str, list[str | OrderBy]] = {
-    "importance": ["-importance_rank", "-idea__vote_count", "idea_id"],
-    "votes": ["-idea__vote_count", "idea__title", "idea_id"],
-    "revenue": ["-idea__revenue_at_stake", "idea__title", "idea_id"],
-    "score": ["-idea__score", "idea__title", "idea_id"],
-    "status": ["status", "idea__title", "idea_id"],
-    "title": [Lower("idea__title").asc(), "idea_id"],
+# How each sales list sorts an account's requests (q: the request, i: its idea); the
+# idea's id breaks ties.
+REQUEST_SORTS = {
+    "importance": "q.importance_rank DESC, i.vote_count DESC, q.idea_id",
+    "votes": "i.vote_count DESC, i.title, q.idea_id",
+    "revenue": "i.revenue_at_stake DESC, i.title, q.idea_id",
+    "score": "i.score DESC, i.title, q.idea_id",
+    "status": "q.status, i.title, q.idea_id",
+    "title": "LOWER(i.title), q.idea_id",
 }
 
-# Fields the sales tables show of each idea; the problem text and the rest stay behind.
-REQUEST_IDEA_FIELDS = [
-    "account_id", "idea_id", "voters", "proxy_importance", "importance_rank",
-    "idea__title", "idea__status", "idea__vote_count", "idea__account_count",
-    "idea__revenue_at_stake", "idea__score", "idea__product_id",
-    "idea__product__name", "idea__product__slug",
-]  # fmt: skip
+# The columns of a RequestLine, up to the proxy vote's source, read from the request (q)
+# and its idea (i); the proxy vote (p) and the latest decline (a scalar subquery) follow.
+_LINE_SQL = """
+    q.account_id, q.idea_id, i.title, i.status, i.vote_count, i.account_count,
+    i.revenue_at_stake, i.score, q.product_id, q.voters, q.importance_rank
+"""
+_LINE_EXTRAS_SQL = """
+    COALESCE(p.source, ''),
+    CASE WHEN i.status = 'declined' THEN COALESCE((
+        SELECT c.note FROM ideas_statuschange c
+        WHERE c.idea_id = i.id AND c.to_status = 'declined' ORDER BY c.at DESC LIMIT 1
+    ), '') ELSE '' END
+"""
+_PROXY_JOIN_SQL = (
+    "LEFT JOIN ideas_proxyvote p ON q.proxy_importance <> '' "
+    "AND p.account_id = q.account_id AND p.idea_id = q.idea_id"
+)
 
 
 def account_requests(
@@ -459,87 +477,123 @@ def account_requests(
     """Every idea each account asked for, in products the user may see, sorted; with
     ``limit``, each account's requests from ``offset`` (``total`` says how many match).
 
-    Read from the stored requests per account (``AccountRequest``), never from votes.
+    Read from the stored requests per account (``AccountRequest``), never from votes, as
+    plain rows (no model instances: a page of fifty built them for most of its time).
     With a limit on PostgreSQL, each account's page comes from its own index scan (the
-    default sort reads only the most important requests' ideas) and its total from the
-    same statement; otherwise every matching request is read and cut here. Either way a
-    fixed number of queries, whatever the number of accounts and requests."""
-    visible = [p.pk for p in products_for_user(user)]
-    requests = AccountRequest.objects.filter(product_id__in=visible).exclude(status=Status.MERGED)
+    default sort reads only its most important requests' ideas) and its total from the
+    same statement; otherwise every matching request is read and cut here. Three queries
+    whatever the number of accounts and requests: visible products, the requests, and
+    the roadmap items of those shown."""
+    products = {p.pk: p for p in products_for_user(user)}
+    account_ids = [a.pk for a in accounts]
+    if not products or not account_ids:
+        return [AccountRequests(account=a, requests=[], total=0) for a in accounts]
+    where = ["q.product_id IN (" + ", ".join(["%s"] * len(products)) + ")", "q.status <> %s"]
+    params: list[Any] = [*products, Status.MERGED]
     if importance:
-        requests = requests.filter(importance_rank=IMPORTANCE_RANK[importance])
+        where.append("q.importance_rank = %s")
+        params.append(IMPORTANCE_RANK[importance])
     if status:
-        requests = requests.filter(status=status)
+        where.append("q.status = %s")
+        params.append(status)
     order = REQUEST_SORTS.get(sort, REQUEST_SORTS["importance"])
-    shown: dict[int, list[AccountRequest]] = {a.pk: [] for a in accounts}
-    totals: dict[int, int] = dict.fromkeys(shown, 0)
-    loaded = requests.select_related("idea__product").only(*REQUEST_IDEA_FIELDS)
-    if limit is not None and connection.vendor == "postgresql":
-        mine = requests.filter(account_id=OuterRef("pk"))
-        pages = Account.objects.filter(pk__in=list(shown)).annotate(
-            shown=ArraySubquery(mine.order_by(*order).values("pk")[offset : offset + limit]),
-            total=Coalesce(
-                Subquery(mine.order_by().values("account_id").annotate(n=Count("pk")).values("n")),
-                0,
-            ),
-        )
-        ids: dict[int, list[int]] = {}
-        for account_id, page, total in pages.values_list("pk", "shown", "total"):
-            ids[account_id], totals[account_id] = page, total
-        rows = loaded.in_bulk([pk for page in ids.values() for pk in page])
-        for account_id, page in ids.items():
-            shown[account_id] = [rows[pk] for pk in page]
-    else:
-        for row in loaded.filter(account_id__in=list(shown)).order_by("account_id", *order):
-            shown[row.account_id].append(row)
-        for account_id, rows_of_account in shown.items():
-            totals[account_id] = len(rows_of_account)
-            end = None if limit is None else offset + limit
-            shown[account_id] = rows_of_account[offset:end]
-    result = [
-        AccountRequests(
-            account=account,
-            requests=[ShownRequest(row=row) for row in shown[account.pk]],
-            total=totals[account.pk],
-        )
-        for account in accounts
-    ]
-    _explain_requests([r for row in result for r in row.requests])
-    return result
+    shown: dict[int, list[RequestLine]] = {pk: [] for pk in account_ids}
+    totals: dict[int, int] = dict.fromkeys(account_ids, 0)
+    conditions = " AND ".join(where)
+    with connection.cursor() as cursor:
+        if limit is not None and connection.vendor == "postgresql":
+            cursor.execute(
+                f"""
+                SELECT t.total, {_LINE_SQL.replace("q.", "r.").replace("i.", "r.")},
+                       {_LINE_EXTRAS_SQL.replace("i.id", "r.idea_id").replace("i.", "r.")}
+                FROM unnest(%s::bigint[]) AS a(id)
+                CROSS JOIN LATERAL (
+                    SELECT COUNT(*) AS total FROM ideas_accountrequest q
+                    WHERE q.account_id = a.id AND {conditions}
+                ) t
+                JOIN LATERAL (
+                    SELECT {_LINE_SQL}, q.proxy_importance FROM ideas_accountrequest q
+                    JOIN ideas_idea i ON i.id = q.idea_id
+                    WHERE q.account_id = a.id AND {conditions}
+                    ORDER BY {order} LIMIT %s OFFSET %s
+                ) r ON TRUE
+                {_PROXY_JOIN_SQL.replace("q.", "r.")}
+                """,  # noqa: S608 - built from the constants above; values are parameters
+                [account_ids, *params, *params, limit, offset],
+            )
+            for total, *line in cursor.fetchall():
+                shown[line[0]].append(RequestLine(*line))
+                totals[line[0]] = total
+            # An account with no request on this page still needs its total.
+            missing = [pk for pk in account_ids if not shown[pk]]
+            if missing and offset:
+                cursor.execute(
+                    f"SELECT q.account_id, COUNT(*) FROM ideas_accountrequest q "  # noqa: S608
+                    f"WHERE q.account_id IN ({', '.join(['%s'] * len(missing))}) "
+                    f"AND {conditions} GROUP BY q.account_id",
+                    [*missing, *params],
+                )
+                totals.update(dict(cursor.fetchall()))
+        else:
+            cursor.execute(
+                f"""
+                SELECT {_LINE_SQL}, {_LINE_EXTRAS_SQL} FROM ideas_accountrequest q
+                JOIN ideas_idea i ON i.id = q.idea_id
+                {_PROXY_JOIN_SQL}
+                WHERE q.account_id IN ({", ".join(["%s"] * len(account_ids))})
+                  AND {conditions}
+                ORDER BY q.account_id, {order}
+                """,  # noqa: S608 - built from the constants above; values are parameters
+                [*account_ids, *params],
+            )
+            for line in cursor.fetchall():
+                shown[line[0]].append(RequestLine(*line))
+            for pk, lines in shown.items():
+                totals[pk] = len(lines)
+                shown[pk] = lines[offset : None if limit is None else offset + limit]
+    lines = [line for pk in account_ids for line in shown[pk]]
+    for line in lines:
+        line.product = products[line.product_id]
+    _explain_requests(lines)
+    return [AccountRequests(account=a, requests=shown[a.pk], total=totals[a.pk]) for a in accounts]
 
 
-def _explain_requests(requests: list[ShownRequest]) -> None:
-    """For the requests shown: the proxy votes behind them, why each declined idea was
-    declined (its latest change into "declined"), where each idea is on the roadmap, and
-    its rank by score."""
-    if not requests:
+def _explain_requests(lines: list[RequestLine]) -> None:
+    """The rank by score of each idea shown, and where it is on the roadmap (the roadmap
+    app's items, read through their reverse name on ideas)."""
+    if not lines:
         return
-    # Where each idea is on the roadmap (the roadmap app's items, by their reverse name).
-    prefetch_related_objects([r.idea for r in requests], "roadmap_items")
-    proxied = [r for r in requests if r.row.proxy_importance]
-    proxies = {
-        (p.account_id, p.idea_id): p
-        for p in ProxyVote.objects.filter(
-            account_id__in={r.row.account_id for r in proxied},
-            idea_id__in={r.row.idea_id for r in proxied},
+    ranks = ranks_of((line.idea_id, line.product_id, line.score) for line in lines)
+    item_model = Idea._meta.get_field("roadmap_items").related_model
+    horizons = dict(item_model._meta.get_field("horizon").flatchoices)  # type: ignore[union-attr]
+    statuses = dict(item_model._meta.get_field("status").flatchoices)  # type: ignore[union-attr]
+    mentions: dict[int, list[RoadmapMention]] = {}
+    for idea_id, horizon, title, public_title, item_status in (
+        Idea.objects.filter(pk__in={line.idea_id for line in lines}, roadmap_items__isnull=False)
+        .order_by("pk", "roadmap_items__position", "roadmap_items__pk")
+        .values_list(
+            "pk",
+            "roadmap_items__horizon",
+            "roadmap_items__title",
+            "roadmap_items__public_title",
+            "roadmap_items__status",
         )
-    } if proxied else {}  # fmt: skip
-    declined = {r.row.idea_id for r in requests if r.idea.status == Status.DECLINED}
-    decisions: dict[int, StatusChange] = {}
-    if declined:
-        for change in StatusChange.objects.filter(
-            idea_id__in=declined, to_status=Status.DECLINED
-        ).order_by("idea_id", "-at"):
-            decisions.setdefault(change.idea_id, change)
-    ranks = ranks_of((r.row.idea_id, r.idea.product_id, r.idea.score) for r in requests)
-    for request in requests:
-        request.proxy = proxies.get((request.row.account_id, request.row.idea_id))
-        request.decision = decisions.get(request.row.idea_id)
-        request.rank = ranks.get(request.row.idea_id)
+    ):
+        mentions.setdefault(idea_id, []).append(
+            RoadmapMention(
+                horizon=str(horizons[horizon]),
+                title=public_title or title,
+                status="" if item_status == "planned" else str(statuses[item_status]).lower(),
+            )
+        )
+    for line in lines:
+        line.rank = ranks.get(line.idea_id)
+        line.roadmap = mentions.get(line.idea_id, [])
 
 
-def accounts_owned_by(*, user: User) -> list[Account]:
-    return list(Account.objects.filter(owner=user).order_by("name"))
+def accounts_owned_by(*, user: User) -> QuerySet[Account]:
+    """The user's accounts in name order (a query set: pages slice it)."""
+    return Account.objects.filter(owner=user).order_by("name", "pk")
 
 
 def account_search(*, text: str, limit: int = 10) -> list[Account]:

@@ -323,7 +323,7 @@ def test_idea_ranks_count_higher_scores_within_each_product() -> None:
 def test_my_accounts_pages_accounts_and_shows_each_ones_first_requests(
     client: Client, sales: User
 ) -> None:
-    """Ten accounts a page, five requests each with a link to all of them; the account's
+    """Five accounts a page, five requests each with a link to all of them; the account's
     page lists its requests fifty at a time, highest importance first."""
     product = make_product()
     accounts = [make_account(owner=sales, name=f"Account {n:02}") for n in range(12)]
@@ -336,15 +336,22 @@ def test_my_accounts_pages_accounts_and_shows_each_ones_first_requests(
     client.force_login(sales)
 
     first = client.get("/sales/").content.decode()
-    assert first.count('class="card mb-3"') == 10
-    assert "Account 09" in first
-    assert "Account 10" not in first
+    assert first.count('class="card mb-3"') == 5
+    assert "Account 04" in first
+    assert "Account 05" not in first
     assert "All 55 requests of Account 00" in first
     assert first.count("Request ") == 5  # the five most important of the busy account
+    assert "Page 1 of 3 · 12 accounts" in first
     second = client.get("/sales/?page=2").content.decode()
-    assert "Account 10" in second
-    assert "Account 11" in second
+    assert "Account 05" in second
+    assert "Account 09" in second
     assert "Account 00" not in second
+    last = client.get("/sales/?page=3").content.decode()
+    assert "Account 10" in last
+    assert "Account 11" in last
+    assert "Page 3 of 3 · 12 accounts" in last
+    # An old link past the end shows the last page.
+    assert "Account 11" in client.get("/sales/?page=7").content.decode()
     assert client.get("/sales/?page=abc").status_code == 200  # page 1
 
     page_one = client.get(f"/sales/accounts/{busy.pk}/").content.decode()
