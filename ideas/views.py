@@ -238,7 +238,7 @@ def idea_detail(request: HttpRequest, product_slug: str, idea_id: int) -> HttpRe
 
 @require_POST
 def idea_vote(request: HttpRequest, product_slug: str, idea_id: int) -> HttpResponse:
-    idea = get_idea_for_user(request.user, product_slug, idea_id)
+    idea = get_idea_for_user(request.user, product_slug, idea_id, related=False)
     detail_url = reverse("ideas:detail", args=[idea.product.slug, idea.pk])
     if not isinstance(request.user, User):
         return _login_required_response(request, _safe_next(request, detail_url))

@@ -59,6 +59,29 @@ def set_many(values: Mapping[str, Any], timeout: float) -> None:
         _failed("set")
 
 
+def add(key: str, value: Any, timeout: float) -> bool:
+    """Set ``key`` unless it is there: True when this call set it, and also when the cache
+    is away (the caller then goes ahead as if it were the first)."""
+    if not _available():
+        return True
+    try:
+        return bool(cache.add(key, value, timeout))
+    except Exception:  # Redis away or failing: go ahead
+        _failed("add")
+        return True
+
+
+def delete_many(keys: Iterable[str]) -> None:
+    """Forget values; tried even during a backoff, as delete is."""
+    keys = list(keys)
+    if not keys:
+        return
+    try:
+        cache.delete_many(keys)
+    except Exception:  # Redis away: they come back empty or expire
+        _failed("delete")
+
+
 def delete(key: str) -> None:
     """Forget a value. Tried even during a backoff: a stale value is worse than a wait."""
     try:

@@ -17,10 +17,10 @@ from scoring.models import ScoreEvent
 
 @receiver(demand_changed)
 def rescore_after_demand_change(sender: Any, idea_ids: list[int], **kwargs: Any) -> None:
-    from scoring.tasks import rescore_ideas
+    from scoring.tasks import rescore_soon
 
     ids = list(idea_ids)
-    transaction.on_commit(lambda: rescore_ideas.delay(ids, ScoreEvent.DEMAND.value), robust=True)
+    transaction.on_commit(lambda: rescore_soon(ids, ScoreEvent.DEMAND.value), robust=True)
 
 
 @receiver(post_save, sender=Product)

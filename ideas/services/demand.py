@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F, Subquery, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from ideas.models import (
@@ -95,48 +96,60 @@ DEMAND_FIELD = {
 }
 
 
+class LockedIdea(NamedTuple):
+    """What a vote reads of its idea under the idea's row lock."""
+
+    pk: int
+    product_id: int
+    status: str
+    vote_count: int
+    trending_score: float
+
+
+@dataclass
+class DemandChange:
+    """What one vote changes in its idea's stored demand: how many more (or fewer)
+    voters said each importance, and whether the voter's account starts (1) or stops
+    (-1) asking, its ARR coming or going with it."""
+
+    by_importance: dict[str, int] = field(default_factory=dict)  # demand field -> change
+    account: int = 0
+    account_id: int | None = None
+
+
 def vote_demand_change(
-    *, idea: Idea, user: User, sign: int, importance: str, old_importance: str = ""
-) -> dict[str, Any]:
+    *, idea: LockedIdea, user: User, sign: int, importance: str, old_importance: str = ""
+) -> DemandChange:
     """What one customer vote cast (``sign`` 1) or withdrawn (-1) changes in the idea's
-    stored demand, as update expressions; the caller holds the idea's row lock (``idea``
-    as read under it) and has already inserted or deleted the vote. Exact, and the same
-    as idea_demand_refresh would store, without recounting the idea's votes: the voter's
-    account's request row (kept here) says whether the account starts or stops asking,
-    and only then do the account count and its ARR change. ``old_importance`` is for a
-    vote whose importance changed (``sign`` 0)."""
-    change: dict[str, Any] = {}
+    stored demand; the caller holds the idea's row lock (``idea`` as read under it) and
+    has already inserted or deleted the vote. Exact, and the same as idea_demand_refresh
+    would store, without recounting the idea's votes: the voter's account's request row
+    (kept here) says whether the account starts or stops asking, and only then do the
+    account count and its ARR change. ``old_importance`` is for a vote whose importance
+    changed (``sign`` 0)."""
+    change = DemandChange(account_id=user.account_id)
     if importance:
-        change[DEMAND_FIELD[Importance(importance)]] = F(DEMAND_FIELD[Importance(importance)]) + (
-            sign or 1
-        )
+        change.by_importance[DEMAND_FIELD[Importance(importance)]] = sign or 1
     if old_importance:
-        field = DEMAND_FIELD[Importance(old_importance)]
-        change[field] = F(field) - 1
-    account_id = user.account_id
-    if account_id is None:
+        change.by_importance[DEMAND_FIELD[Importance(old_importance)]] = -1
+    if user.account_id is None:
         return change
     if not sign:
         request_vote_importance_changed(
-            idea_id=idea.pk, account_id=account_id, old=old_importance, new=importance
+            idea_id=idea.pk, account_id=user.account_id, old=old_importance, new=importance
         )
-        return change
-    if sign > 0:
-        moved = request_vote_added(
-            idea_id=idea.pk,
-            product_id=idea.product_id,
-            status=idea.status,
-            account_id=account_id,
-            importance=importance,
-        )
-    else:
-        moved = request_vote_removed(idea_id=idea.pk, account_id=account_id, importance=importance)
-    if moved:
-        arr = Subquery(Account.objects.filter(pk=account_id).values("arr")[:1])
-        change["account_count"] = F("account_count") + sign
-        change["revenue_at_stake"] = (
-            F("revenue_at_stake") + arr if sign > 0 else F("revenue_at_stake") - arr
-        )
+    elif sign > 0 and request_vote_added(
+        idea_id=idea.pk,
+        product_id=idea.product_id,
+        status=idea.status,
+        account_id=user.account_id,
+        importance=importance,
+    ):
+        change.account = 1
+    elif sign < 0 and request_vote_removed(
+        idea_id=idea.pk, account_id=user.account_id, importance=importance
+    ):
+        change.account = -1
     return change
 
 

@@ -16,7 +16,7 @@ import secrets
 import socket
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -285,15 +285,20 @@ def webhook_listeners_forget(product_id: int) -> None:
 
 
 def webhooks_emit(
-    *, product: Product, event: str, data: dict[str, Any], dedupe_key: str
+    *,
+    product: Product,
+    event: str,
+    data: dict[str, Any] | Callable[[], dict[str, Any]],
+    dedupe_key: str,
 ) -> list[WebhookDelivery]:
     """Write a delivery for every active webhook of the product that hears ``event``.
     Call inside the change's transaction: the rows commit or roll back with it, and each
-    is sent by a task after the commit. No query when no webhook listens."""
+    is sent by a task after the commit. No query when no webhook listens, and ``data``,
+    when a function, is only built for a webhook that does (every vote emits)."""
     hooks = [pk for pk, events in _listeners(product.pk) if event in events]
     if not hooks:
         return []
-    payload = _envelope(product, event, data)
+    payload = _envelope(product, event, data() if callable(data) else data)
     created = []
     for hook in hooks:
         delivery, was_created = WebhookDelivery.objects.get_or_create(
@@ -360,7 +365,7 @@ def emit_vote(*, idea: Idea, vote_id: int, user: User, action: str) -> None:
     webhooks_emit(
         product=product,
         event=WebhookEvent.VOTE,
-        data={
+        data=lambda: {
             "idea": idea_data(idea, product),
             "action": action,
             "voter": {"name": user.display_name},
