@@ -15,11 +15,12 @@ def get_idea_for_user(
     everyone; ideas held for moderation from everyone but the product's PMs.
 
     One query for the idea and its product (the same check as get_product_for_user),
-    with its category, author and merge target unless ``related`` is False: a vote or a
-    follow needs none of them, and joining them took a vote's longest query."""
+    with its category and author unless ``related`` is False: a vote or a follow needs
+    neither, and joining them took a vote's longest query. The idea it was merged into,
+    if any, is read when asked for (a null link costs nothing)."""
     ideas = Idea.objects.filter(product__slug=product_slug, pk=idea_id, confirmed_at__isnull=False)
     if related:
-        ideas = ideas.select_related("product", "category", "author", "merged_into")
+        ideas = ideas.select_related("product", "category", "author")
     else:
         ideas = ideas.select_related("product")
     idea = ideas.first()

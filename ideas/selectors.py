@@ -255,7 +255,12 @@ def visible_comments(*, idea: Idea, user: AnyUser) -> QuerySet[Comment]:
 
 
 def idea_comments(*, idea: Idea, user: AnyUser) -> list[Comment]:
-    return list(visible_comments(idea=idea, user=user))
+    """The comments an idea page shows, with what it shows of each author."""
+    return list(
+        visible_comments(idea=idea, user=user).only(
+            "idea_id", "body", "is_internal", "created_at", "author__name", "author__email"
+        )
+    )
 
 
 def idea_proxy_votes(*, idea: Idea) -> QuerySet[ProxyVote]:
@@ -745,7 +750,10 @@ class TimelineEntry:
 def idea_timeline(*, idea: Idea) -> list[TimelineEntry]:
     """Every status change, newest first, with the decision taken at a decline."""
     changes = list(StatusChange.objects.filter(idea=idea).select_related("by"))
-    decisions = list(Decision.objects.filter(idea=idea).order_by("decided_at", "id"))
+    declines = any(change.to_status == Status.DECLINED for change in changes)
+    decisions = (
+        list(Decision.objects.filter(idea=idea).order_by("decided_at", "id")) if declines else []
+    )
     entries = []
     for change in changes:
         decision = None
@@ -762,9 +770,20 @@ def current_decision(*, idea: Idea) -> Decision | None:
     return Decision.objects.filter(idea=idea).select_related("decided_by").first()
 
 
-def merges_into(*, idea: Idea) -> list[Merge]:
-    """Duplicates merged into this idea (still merged), for links to their comments."""
-    return list(Merge.objects.filter(target=idea, undone_at__isnull=True).select_related("source"))
+class MergedHere(NamedTuple):
+    source_id: int
+    source_title: str
+
+
+def merges_into(*, idea: Idea) -> list[MergedHere]:
+    """Duplicates merged into this idea (still merged), for links to their comments: their
+    ids and titles only (every idea page asks, and most have none)."""
+    return [
+        MergedHere(*row)
+        for row in Merge.objects.filter(target=idea, undone_at__isnull=True)
+        .order_by("pk")
+        .values_list("source_id", "source__title")
+    ]
 
 
 def pm_idea_extras(*, idea: Idea) -> dict[str, object]:

@@ -40,6 +40,16 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
+# An id no idea has, reversed in place of each idea's: one reversal per page and link kind
+# instead of one per idea and link (the reversals were a fifth of the list's rendering).
+_ANY_IDEA = 2_147_483_647
+
+
+def _idea_url_pattern(name: str, product_slug: str) -> str:
+    """The URL named ``name`` of the product's ideas, with "{}" where the id goes."""
+    return reverse(name, args=[product_slug, _ANY_IDEA]).replace(str(_ANY_IDEA), "{}")
+
+
 @require_GET
 def idea_list(request: HttpRequest, product_slug: str) -> HttpResponse:
     product = get_product_for_user(request.user, product_slug)
@@ -66,12 +76,23 @@ def idea_list(request: HttpRequest, product_slug: str) -> HttpResponse:
     next_url = (
         "?" + urlencode({**base_query, "after": page.next_cursor}) if page.next_cursor else ""
     )
+    detail_url = _idea_url_pattern("ideas:detail", product.slug)
+    vote_url = _idea_url_pattern("ideas:vote", product.slug)
     return render(
         request,
         "ideas/idea_list.html",
         {
             "product": product,
             "page": page,
+            "rows": [
+                (
+                    idea,
+                    detail_url.format(idea.pk),
+                    vote_url.format(idea.pk),
+                    idea.pk in page.voted_ids,
+                )
+                for idea in page.ideas
+            ],
             "filters": filters,
             "sorts": [(s.value, s.value.capitalize()) for s in selectors.Sort],
             "statuses": [(s.value, s.label) for s in Status if s is not Status.MERGED],
