@@ -1,4 +1,8 @@
+from datetime import date, datetime
+
 from django import template
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString
 
 from portal.text import render_markdown
@@ -27,3 +31,30 @@ def get_item(mapping: dict[object, object] | None, key: object) -> object:
 def percent(value: float | None) -> str:
     """0.25 -> '25%'."""
     return "" if value is None else f"{round(float(value) * 100)}%"
+
+
+def _local(value: date) -> date:
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter(name="short_date")
+def short_date(value: date | None) -> str:
+    """25 Nov 2026: what ``|date:"j M Y"`` prints, in the current time zone, several times
+    faster (pages print one per comment or row, and the date filter was a sixth of an idea
+    page with seventy comments)."""
+    if value is None or value == "":
+        return ""
+    value = _local(value)
+    return f"{value.day} {str(MONTHS_3[value.month]).title()} {value.year}"
+
+
+@register.filter(name="short_datetime")
+def short_datetime(value: datetime | None) -> str:
+    """25 Nov 2026, 13:05: what ``|date:"j M Y, H:i"`` prints, as short_date does."""
+    if value is None or value == "":
+        return ""
+    local = _local(value)
+    assert isinstance(local, datetime)
+    return f"{short_date(local)}, {local:%H:%M}"
