@@ -166,6 +166,16 @@ def bench_database(server_url: str, keep: bool) -> Iterator[str]:
         admin.close()
 
 
+def vacuum() -> None:
+    """VACUUM (ANALYZE) the freshly seeded database. Millions of new rows set autovacuum
+    off in the background for a minute or more; left alone, it ran during the first pages'
+    load and took cores from them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+
+
 def bound_queries(seconds: int) -> None:
     """From now on no query may run longer than ``seconds`` (the database's own setting, so
     gunicorn's connections get it too): a pathological page fails instead of holding a
@@ -919,6 +929,8 @@ def run(args: argparse.Namespace, env: dict[str, str], work: Path, slug: str, r:
         slug=slug,
     )
     r.seed_seconds = time.perf_counter() - started
+    log("vacuuming (as a database in use would be, instead of autovacuum during the load)")
+    vacuum()
     call_command("collectstatic", interactive=False, verbosity=0)
     pages, pool, info = prepare(slug, work, args.vote_users)
     bound_queries(args.statement_timeout)

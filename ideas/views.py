@@ -40,6 +40,8 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
+STATUS_LABELS = dict(Status.choices)
+
 # An id no idea has, reversed in place of each idea's: one reversal per page and link kind
 # instead of one per idea and link (the reversals were a fifth of the list's rendering).
 _ANY_IDEA = 2_147_483_647
@@ -90,6 +92,7 @@ def idea_list(request: HttpRequest, product_slug: str) -> HttpResponse:
                     detail_url.format(idea.pk),
                     vote_url.format(idea.pk),
                     idea.pk in page.voted_ids,
+                    STATUS_LABELS[idea.status],
                 )
                 for idea in page.ideas
             ],
