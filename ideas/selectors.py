@@ -573,15 +573,17 @@ def _explain_requests(lines: list[RequestLine]) -> None:
     horizons = dict(item_model._meta.get_field("horizon").flatchoices)  # type: ignore[union-attr]
     statuses = dict(item_model._meta.get_field("status").flatchoices)  # type: ignore[union-attr]
     mentions: dict[int, list[RoadmapMention]] = {}
+    # The link table itself (one join to the items), rather than from the ideas (two).
+    links = Idea.roadmap_items.through.objects
     for idea_id, horizon, title, public_title, item_status in (
-        Idea.objects.filter(pk__in={line.idea_id for line in lines}, roadmap_items__isnull=False)
-        .order_by("pk", "roadmap_items__position", "roadmap_items__pk")
+        links.filter(idea_id__in={line.idea_id for line in lines})
+        .order_by("idea_id", "roadmapitem__position", "roadmapitem_id")
         .values_list(
-            "pk",
-            "roadmap_items__horizon",
-            "roadmap_items__title",
-            "roadmap_items__public_title",
-            "roadmap_items__status",
+            "idea_id",
+            "roadmapitem__horizon",
+            "roadmapitem__title",
+            "roadmapitem__public_title",
+            "roadmapitem__status",
         )
     ):
         mentions.setdefault(idea_id, []).append(

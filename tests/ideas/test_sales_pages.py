@@ -360,3 +360,30 @@ def test_my_accounts_pages_accounts_and_shows_each_ones_first_requests(
     page_two = client.get(f"/sales/accounts/{busy.pk}/?page=2").content.decode()
     assert page_two.count("Request ") == 5
     assert "51\N{EN DASH}55 of 55" in page_two
+
+
+def test_requests_show_where_each_idea_is_on_the_roadmap_or_why_it_was_declined(
+    client: Client, sales: User
+) -> None:
+    from roadmap.models import RoadmapItem
+
+    pm = make_user(role=Role.PM)
+    product = make_product(team=[pm])
+    account = make_account(name="Acme", owner=sales)
+    building, later, declined = (make_idea(product=product, title=t) for t in "ABC")
+    for idea in (building, later, declined):
+        _proxy(idea, account, sales)
+    now_item = RoadmapItem.objects.create(
+        product=product, title="Team name", public_title="Faster boards", horizon="now",
+        status="in_progress",
+    )  # fmt: skip
+    now_item.ideas.add(building)
+    RoadmapItem.objects.create(product=product, title="Exports", horizon="later").ideas.add(later)
+    services.idea_decline(idea=declined, by=pm, kind="out_of_scope", reason="Not what we build.")
+
+    client.force_login(sales)
+    html = client.get("/sales/").content.decode()
+    assert "Now</span> Faster boards (in progress)" in html
+    assert "Later</span> Exports</td>" in html  # planned: no status after it
+    assert "Declined:</span> Not what we build." in html
+    assert html.count("Team name") == 0  # the public title is shown, not the team's
