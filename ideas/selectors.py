@@ -452,21 +452,31 @@ REQUEST_SORTS = {
 
 # The columns of a RequestLine, up to the proxy vote's source, read from the request (q)
 # and its idea (i); the proxy vote (p) and the latest decline (a scalar subquery) follow.
-_LINE_SQL = """
-    q.account_id, q.idea_id, i.title, i.status, i.vote_count, i.account_count,
-    i.revenue_at_stake, i.score, q.product_id, q.voters, q.importance_rank
-"""
-_LINE_EXTRAS_SQL = """
-    COALESCE(p.source, ''),
-    CASE WHEN i.status = 'declined' THEN COALESCE((
-        SELECT c.note FROM ideas_statuschange c
-        WHERE c.idea_id = i.id AND c.to_status = 'declined' ORDER BY c.at DESC LIMIT 1
-    ), '') ELSE '' END
-"""
-_PROXY_JOIN_SQL = (
-    "LEFT JOIN ideas_proxyvote p ON q.proxy_importance <> '' "
-    "AND p.account_id = q.account_id AND p.idea_id = q.idea_id"
-)
+# The columns of a RequestLine up to the proxy vote's source: of the request (q) and its
+# idea (i). The idea's status is read from the request, which carries it.
+_LINE_COLUMNS = (
+    "q.account_id", "q.idea_id", "i.title", "q.status", "i.vote_count", "i.account_count",
+    "i.revenue_at_stake", "i.score", "q.product_id", "q.voters", "q.importance_rank",
+)  # fmt: skip
+_LINE_SQL = ", ".join(_LINE_COLUMNS)
+
+
+def _line_extras_sql(row: str) -> tuple[str, str]:
+    """The proxy vote's source and the latest decline's reason of the request rows aliased
+    ``row``, with the join to the proxy votes (p) they need."""
+    columns = f"""
+        COALESCE(p.source, ''),
+        CASE WHEN {row}.status = 'declined' THEN COALESCE((
+            SELECT c.note FROM ideas_statuschange c
+            WHERE c.idea_id = {row}.idea_id AND c.to_status = 'declined'
+            ORDER BY c.at DESC LIMIT 1
+        ), '') ELSE '' END
+    """  # noqa: S608 - an alias chosen here, never input
+    join = (
+        f"LEFT JOIN ideas_proxyvote p ON {row}.proxy_importance <> '' "
+        f"AND p.account_id = {row}.account_id AND p.idea_id = {row}.idea_id"
+    )
+    return columns, join
 
 
 def account_requests(
@@ -486,9 +496,9 @@ def account_requests(
     plain rows (no model instances: a page of fifty built them for most of its time).
     With a limit on PostgreSQL, each account's page comes from its own index scan (the
     default sort reads only its most important requests' ideas) and its total from the
-    same statement; otherwise every matching request is read and cut here. Three queries
-    whatever the number of accounts and requests: visible products, the requests, and
-    the roadmap items of those shown."""
+    same statement; otherwise every matching request is read and cut here. A fixed
+    number of queries whatever the number of accounts and requests: visible products,
+    the requests, and the roadmap items of those shown."""
     products = {p.pk: p for p in products_for_user(user)}
     account_ids = [a.pk for a in accounts]
     if not products or not account_ids:
@@ -507,44 +517,39 @@ def account_requests(
     conditions = " AND ".join(where)
     with connection.cursor() as cursor:
         if limit is not None and connection.vendor == "postgresql":
+            # Every account gives at least one row (LEFT JOIN): its total, with no request
+            # when none is on this page.
+            extras, proxy_join = _line_extras_sql("r")
             cursor.execute(
                 f"""
-                SELECT t.total, {_LINE_SQL.replace("q.", "r.").replace("i.", "r.")},
-                       {_LINE_EXTRAS_SQL.replace("i.id", "r.idea_id").replace("i.", "r.")}
+                SELECT a.id, t.total, {", ".join("r." + c.split(".")[1] for c in _LINE_COLUMNS)},
+                       {extras}
                 FROM unnest(%s::bigint[]) AS a(id)
                 CROSS JOIN LATERAL (
                     SELECT COUNT(*) AS total FROM ideas_accountrequest q
                     WHERE q.account_id = a.id AND {conditions}
                 ) t
-                JOIN LATERAL (
+                LEFT JOIN LATERAL (
                     SELECT {_LINE_SQL}, q.proxy_importance FROM ideas_accountrequest q
                     JOIN ideas_idea i ON i.id = q.idea_id
                     WHERE q.account_id = a.id AND {conditions}
                     ORDER BY {order} LIMIT %s OFFSET %s
                 ) r ON TRUE
-                {_PROXY_JOIN_SQL.replace("q.", "r.")}
+                {proxy_join}
                 """,  # noqa: S608 - built from the constants above; values are parameters
                 [account_ids, *params, *params, limit, offset],
             )
-            for total, *line in cursor.fetchall():
-                shown[line[0]].append(RequestLine(*line))
-                totals[line[0]] = total
-            # An account with no request on this page still needs its total.
-            missing = [pk for pk in account_ids if not shown[pk]]
-            if missing and offset:
-                cursor.execute(
-                    f"SELECT q.account_id, COUNT(*) FROM ideas_accountrequest q "  # noqa: S608
-                    f"WHERE q.account_id IN ({', '.join(['%s'] * len(missing))}) "
-                    f"AND {conditions} GROUP BY q.account_id",
-                    [*missing, *params],
-                )
-                totals.update(dict(cursor.fetchall()))
+            for account_id, total, *line in cursor.fetchall():
+                totals[account_id] = total
+                if line[0] is not None:
+                    shown[account_id].append(RequestLine(*line))
         else:
+            extras, proxy_join = _line_extras_sql("q")
             cursor.execute(
                 f"""
-                SELECT {_LINE_SQL}, {_LINE_EXTRAS_SQL} FROM ideas_accountrequest q
+                SELECT {_LINE_SQL}, {extras} FROM ideas_accountrequest q
                 JOIN ideas_idea i ON i.id = q.idea_id
-                {_PROXY_JOIN_SQL}
+                {proxy_join}
                 WHERE q.account_id IN ({", ".join(["%s"] * len(account_ids))})
                   AND {conditions}
                 ORDER BY q.account_id, {order}
