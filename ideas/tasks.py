@@ -28,7 +28,8 @@ def refresh_account_demand(account_ids: list[int], user_ids: list[int]) -> int:
 def refresh_expired_opportunities() -> int:
     """Daily: an opportunity whose close date passed no longer counts as revenue at stake."""
     idea_ids = services.ideas_with_opportunities_closed_since(days=2)
-    services.idea_demand_refresh(idea_ids=idea_ids)
+    # Requests per account do not depend on opportunities: none to rebuild.
+    services.idea_demand_refresh(idea_ids=idea_ids, request_accounts=[])
     return len(idea_ids)
 
 

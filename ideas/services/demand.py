@@ -39,12 +39,17 @@ logger = logging.getLogger(__name__)
 # --- Demand: accounts, revenue at stake, importance --------------------------------------
 
 
-def idea_demand_refresh(*, idea_ids: Iterable[int]) -> None:
+def idea_demand_refresh(
+    *, idea_ids: Iterable[int], request_accounts: Iterable[int] | None = None
+) -> None:
     """Recompute the stored demand of these ideas from votes and proxy votes.
 
     An account counts once per idea however many of its users voted and whether or not
     sales also recorded a proxy vote for it. Revenue at stake is the ARR of those accounts
-    plus the value of open opportunities (no close date, or one not yet passed)."""
+    plus the value of open opportunities (no close date, or one not yet passed).
+
+    The ideas' requests per account are rebuilt too: every account's, or with
+    ``request_accounts`` only those accounts' (none when it is empty)."""
     idea_ids = list(idea_ids)
     today = timezone.localdate()
     for idea_id in idea_ids:
@@ -83,7 +88,7 @@ def idea_demand_refresh(*, idea_ids: Iterable[int]) -> None:
             demand_critical=counts[Importance.CRITICAL],
             demand_deal_blocker=counts[Importance.DEAL_BLOCKER],
         )
-    requests_refresh(idea_ids=idea_ids)
+    requests_refresh(idea_ids=idea_ids, account_ids=request_accounts)
     if idea_ids:
         demand_changed.send(sender=Idea, idea_ids=list(idea_ids))
 
@@ -223,7 +228,7 @@ def proxy_vote_record(
         if contact is not None:
             Follow.objects.get_or_create(idea=idea, user=contact)
         Follow.objects.get_or_create(idea=idea, user=recorded_by)
-        idea_demand_refresh(idea_ids=[idea.pk])
+        idea_demand_refresh(idea_ids=[idea.pk], request_accounts=[account.pk])
     return proxy
 
 
@@ -235,7 +240,7 @@ def proxy_vote_withdraw(*, proxy_vote: ProxyVote, by: User) -> None:
         Idea.objects.select_for_update().only("pk").get(pk=proxy_vote.idea_id)
         _proxy_revision(proxy_vote, ProxyVoteRevision.Action.WITHDRAWN, by=by)
         proxy_vote.delete()
-        idea_demand_refresh(idea_ids=[proxy_vote.idea_id])
+        idea_demand_refresh(idea_ids=[proxy_vote.idea_id], request_accounts=[proxy_vote.account_id])
 
 
 def _proxy_revision(proxy: ProxyVote, action: str, *, by: User) -> None:

@@ -66,21 +66,30 @@ def _scopes(idea_ids: Iterable[int] | None, product_id: int | None) -> list[tupl
 
 
 def requests_refresh(
-    *, idea_ids: Iterable[int] | None = None, product_id: int | None = None
+    *,
+    idea_ids: Iterable[int] | None = None,
+    product_id: int | None = None,
+    account_ids: Iterable[int] | None = None,
 ) -> None:
     """Rebuild the rows of these ideas (or of a product's ideas, or of every idea) from
-    their votes and proxy votes. Callers that may race with votes hold the ideas' row
-    locks, as votes take them first."""
+    their votes and proxy votes; with ``account_ids``, only those accounts' rows (a proxy
+    vote changes one account's: rebuilding every account of a popular idea took 300 ms).
+    Callers that may race with votes hold the ideas' row locks, as votes take them first."""
+    accounts = sorted(set(account_ids)) if account_ids is not None else None
+    if accounts == []:
+        return
+    only = f" AND account_id IN ({', '.join(['%s'] * len(accounts))})" if accounts else ""
     with connection.cursor() as cursor:
         for where, params in _scopes(idea_ids, product_id):
             cursor.execute(
                 f"DELETE FROM {TABLE} WHERE idea_id IN "  # noqa: S608 - built from constants
-                f"(SELECT i.id FROM ideas_idea i WHERE {where})",
-                params,
+                f"(SELECT i.id FROM ideas_idea i WHERE {where}){only}",
+                [*params, *(accounts or [])],
             )
             cursor.execute(
-                f"INSERT INTO {TABLE} ({_COLUMNS}) " + _EXPECTED_SQL.format(where=where),
-                params,
+                f"INSERT INTO {TABLE} ({_COLUMNS}) "
+                + _EXPECTED_SQL.format(where=where + only.replace("account_id", "r.account_id")),
+                [*params, *(accounts or [])],
             )
 
 
