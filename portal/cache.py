@@ -72,7 +72,7 @@ def add(key: str, value: Any, timeout: float) -> bool:
 
 
 def delete_many(keys: Iterable[str]) -> None:
-    """Forget values; tried even during a backoff, as delete is."""
+    """Forget values. Tried even during a backoff: a stale value is worse than a wait."""
     keys = list(keys)
     if not keys:
         return
@@ -83,11 +83,7 @@ def delete_many(keys: Iterable[str]) -> None:
 
 
 def delete(key: str) -> None:
-    """Forget a value. Tried even during a backoff: a stale value is worse than a wait."""
-    try:
-        cache.delete(key)
-    except Exception:  # Redis away: it comes back empty or the value expires
-        _failed("delete")
+    delete_many([key])
 
 
 def get_or_compute_many[K, V](
